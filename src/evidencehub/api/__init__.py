@@ -1,0 +1,1 @@
+"""Shared pieces of the REST API: error handling and tenancy permissions."""

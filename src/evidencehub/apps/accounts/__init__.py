@@ -1,0 +1,1 @@
+"""Organisations, people, roles, consortia, sign-in and two-factor authentication."""

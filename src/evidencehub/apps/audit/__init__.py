@@ -1,0 +1,1 @@
+"""Append-only audit log of sign-ins, changes and exports."""

@@ -1,0 +1,2 @@
+"""Initiatives, their logic models and evaluation plans (with ethics and data
+protection)."""

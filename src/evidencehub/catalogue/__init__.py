@@ -1,0 +1,1 @@
+"""Shipped data: taxonomies, catalogues and instruments (YAML/JSON)."""

@@ -1,0 +1,1 @@
+"""Django configuration: environment-driven settings and URL routing."""

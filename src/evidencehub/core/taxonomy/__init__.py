@@ -1,0 +1,1 @@
+"""Published classification schemes that initiative profiles can be exported to."""

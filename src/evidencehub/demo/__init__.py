@@ -1,0 +1,2 @@
+"""Synthetic demo data. Every organisation, person and figure is invented and
+labelled as such; nothing describes real people or real events."""
