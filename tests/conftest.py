@@ -64,10 +64,18 @@ def cast(db: Any) -> Cast:
         "languages": ["de"],
     }
     initiative_a = initiative_create(
-        actor=admin_a, organisation=org_a, name="Helpline A", slug="helpline-a", **profile
+        actor=admin_a,
+        organisation=org_a,
+        name="Helpline A",
+        slug="helpline-a",
+        **profile,
     )
     initiative_b = initiative_create(
-        actor=admin_b, organisation=org_b, name="Helpline B", slug="helpline-b", **profile
+        actor=admin_b,
+        organisation=org_b,
+        name="Helpline B",
+        slug="helpline-b",
+        **profile,
     )
     question_a = question_save(
         actor=admin_a,

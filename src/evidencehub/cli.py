@@ -12,6 +12,10 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from evidencehub.demo.loader import DemoLogin
 
 OWN_COMMANDS = ("run", "serve", "demo", "createadmin", "check")
 
@@ -51,12 +55,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_logins(logins: Sequence[object]) -> None:
+def _print_logins(logins: Sequence[DemoLogin]) -> None:
     from evidencehub.demo.loader import DEMO_PASSWORD
 
     print(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
     for login in logins:
-        print(f"  {getattr(login, 'email'):<28} {getattr(login, 'role')}")
+        print(f"  {login.email:<28} {login.role}")
 
 
 def _gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
@@ -89,9 +93,12 @@ def _prepare_static() -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup()
     _prepare_static()
-    print(f"Serving Prevention Evidence Hub on http://{args.host}:{args.port}/", flush=True)
+    print(
+        f"Serving Prevention Evidence Hub on http://{args.host}:{args.port}/",
+        flush=True,
+    )
     argv = _gunicorn_argv(args.host, args.port, args.workers)
-    os.execv(argv[0], argv)
+    os.execv(argv[0], argv)  # noqa: S606 - replace this process with gunicorn
     return 0  # pragma: no cover - execv does not return
 
 
@@ -108,7 +115,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     _print_logins(demo_logins())
     print("Stop it with Ctrl+C.", flush=True)
     argv = _gunicorn_argv(args.host, args.port, args.workers)
-    os.execv(argv[0], argv)
+    os.execv(argv[0], argv)  # noqa: S606 - replace this process with gunicorn
     return 0  # pragma: no cover
 
 
@@ -160,21 +167,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def add(name: str, func: Callable[[argparse.Namespace], int], text: str) -> argparse.ArgumentParser:
+    def add(
+        name: str, func: Callable[[argparse.Namespace], int], text: str
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text, description=text)
         p.set_defaults(func=func)
         return p
 
     for name, func, text in (
-        ("run", cmd_run, "Migrate, load the demo data and serve (what `make run` does)."),
+        (
+            "run",
+            cmd_run,
+            "Migrate, load the demo data and serve (what `make run` does).",
+        ),
         ("serve", cmd_serve, "Serve the product with gunicorn and whitenoise."),
     ):
         p = add(name, func, text)
         p.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+        p.add_argument(
+            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2"))
+        )
     demo = add("demo", cmd_demo, "Load the synthetic demo data (idempotent).")
-    demo.add_argument("--reset", action="store_true", help="delete the demo records first")
+    demo.add_argument(
+        "--reset", action="store_true", help="delete the demo records first"
+    )
     admin = add("createadmin", cmd_createadmin, "Create a platform admin account.")
     admin.add_argument("--email", required=True)
     admin.add_argument(
@@ -182,14 +199,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check = add("check", cmd_check, "Check the configuration.")
     check.add_argument(
-        "--deploy", action="store_true", help="also the production checks; warnings fail"
+        "--deploy",
+        action="store_true",
+        help="also the production checks; warnings fail",
     )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list and args_list[0] not in OWN_COMMANDS and not args_list[0].startswith("-"):
+    if (
+        args_list
+        and args_list[0] not in OWN_COMMANDS
+        and not args_list[0].startswith("-")
+    ):
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "evidencehub.config.settings")
         from django.core.exceptions import ImproperlyConfigured
         from django.core.management import execute_from_command_line

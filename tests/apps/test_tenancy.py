@@ -44,7 +44,9 @@ def _url(template: str, cast: Any) -> str:
 
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("who", OUTSIDERS)
-def test_outsiders_get_not_found_on_pages(cast: Any, client_for: Any, page: str, who: str) -> None:
+def test_outsiders_get_not_found_on_pages(
+    cast: Any, client_for: Any, page: str, who: str
+) -> None:
     response = client_for(getattr(cast, who)).get(_url(page, cast))
     assert response.status_code == 404
     assert b"Helpline A" not in response.content
@@ -52,7 +54,9 @@ def test_outsiders_get_not_found_on_pages(cast: Any, client_for: Any, page: str,
 
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("who", OUTSIDERS)
-def test_outsiders_cannot_post_to_pages(cast: Any, client_for: Any, page: str, who: str) -> None:
+def test_outsiders_cannot_post_to_pages(
+    cast: Any, client_for: Any, page: str, who: str
+) -> None:
     response = client_for(getattr(cast, who)).post(_url(page, cast), {"name": "x"})
     assert response.status_code in (404, 405)
     cast.initiative_a.refresh_from_db()
@@ -60,20 +64,26 @@ def test_outsiders_cannot_post_to_pages(cast: Any, client_for: Any, page: str, w
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_anonymous_visitors_are_sent_to_sign_in(cast: Any, client: Any, page: str) -> None:
+def test_anonymous_visitors_are_sent_to_sign_in(
+    cast: Any, client: Any, page: str
+) -> None:
     response = client.get(_url(page, cast))
     assert response.status_code == 302
     assert response["Location"].startswith("/account/login/")
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_organisation_admin_sees_every_page(cast: Any, client_for: Any, page: str) -> None:
+def test_organisation_admin_sees_every_page(
+    cast: Any, client_for: Any, page: str
+) -> None:
     assert client_for(cast.admin_a).get(_url(page, cast)).status_code == 200
 
 
 @pytest.mark.parametrize("endpoint", API)
 @pytest.mark.parametrize("who", OUTSIDERS)
-def test_outsiders_get_not_found_in_the_api(cast: Any, api_for: Any, endpoint: str, who: str) -> None:
+def test_outsiders_get_not_found_in_the_api(
+    cast: Any, api_for: Any, endpoint: str, who: str
+) -> None:
     api = api_for(getattr(cast, who))
     url = _url(endpoint, cast)
     assert api.get(url).status_code == 404
@@ -90,7 +100,9 @@ def test_the_api_needs_authentication(cast: Any, endpoint: str) -> None:
 
 
 @pytest.mark.parametrize("endpoint", API)
-def test_organisation_admin_reads_every_endpoint(cast: Any, api_for: Any, endpoint: str) -> None:
+def test_organisation_admin_reads_every_endpoint(
+    cast: Any, api_for: Any, endpoint: str
+) -> None:
     assert api_for(cast.admin_a).get(_url(endpoint, cast)).status_code == 200
 
 
@@ -104,7 +116,9 @@ def test_lists_only_hold_own_organisations(cast: Any, api_for: Any) -> None:
     assert filtered == []
 
 
-def test_home_and_navigation_show_only_own_organisations(cast: Any, client_for: Any) -> None:
+def test_home_and_navigation_show_only_own_organisations(
+    cast: Any, client_for: Any
+) -> None:
     response = client_for(cast.admin_b).get("/", follow=True)
     assert b"Org B" in response.content
     assert b"Org A" not in response.content
@@ -113,12 +127,18 @@ def test_home_and_navigation_show_only_own_organisations(cast: Any, client_for: 
 def test_a_person_in_two_organisations_sees_both(cast: Any, api_for: Any) -> None:
     from evidencehub.apps.accounts.models import Membership
 
-    Membership.objects.create(user=cast.analyst_a, organisation=cast.org_b, role="viewer")
-    slugs = {i["slug"] for i in api_for(cast.analyst_a).get("/api/v1/initiatives/").json()}
+    Membership.objects.create(
+        user=cast.analyst_a, organisation=cast.org_b, role="viewer"
+    )
+    slugs = {
+        i["slug"] for i in api_for(cast.analyst_a).get("/api/v1/initiatives/").json()
+    }
     assert slugs == {"helpline-a", "helpline-b"}
 
 
-def test_creating_an_initiative_in_another_organisation_is_refused(cast: Any, api_for: Any) -> None:
+def test_creating_an_initiative_in_another_organisation_is_refused(
+    cast: Any, api_for: Any
+) -> None:
     payload = {
         "organisation": "org-a",
         "name": "Intruder",
@@ -130,17 +150,27 @@ def test_creating_an_initiative_in_another_organisation_is_refused(cast: Any, ap
         "countries": ["DE"],
         "languages": ["de"],
     }
-    assert api_for(cast.admin_b).post("/api/v1/initiatives/", payload, format="json").status_code == 404
+    assert (
+        api_for(cast.admin_b)
+        .post("/api/v1/initiatives/", payload, format="json")
+        .status_code
+        == 404
+    )
 
 
-def test_question_ids_of_another_initiative_are_not_found(cast: Any, client_for: Any, api_for: Any) -> None:
+def test_question_ids_of_another_initiative_are_not_found(
+    cast: Any, client_for: Any, api_for: Any
+) -> None:
     url = f"/initiatives/{cast.initiative_b.slug}/plan/questions/{cast.question_a.pk}/"
     assert client_for(cast.admin_b).get(url).status_code == 404
-    api_url = f"/api/v1/initiatives/{cast.initiative_b.slug}/plan/questions/{cast.question_a.pk}/"
+    slug, pk = cast.initiative_b.slug, cast.question_a.pk
+    api_url = f"/api/v1/initiatives/{slug}/plan/questions/{pk}/"
     assert api_for(cast.admin_b).delete(api_url).status_code == 404
 
 
-def test_membership_ids_of_another_organisation_are_not_found(cast: Any, api_for: Any) -> None:
+def test_membership_ids_of_another_organisation_are_not_found(
+    cast: Any, api_for: Any
+) -> None:
     from evidencehub.apps.accounts.models import Membership
 
     member_a = Membership.objects.get(user=cast.viewer_a)
@@ -150,7 +180,12 @@ def test_membership_ids_of_another_organisation_are_not_found(cast: Any, api_for
 
 
 def test_admin_site_is_for_platform_admins_only(cast: Any, client_for: Any) -> None:
-    assert client_for(cast.platform_admin).get("/admin/initiatives/initiative/").status_code == 200
+    assert (
+        client_for(cast.platform_admin)
+        .get("/admin/initiatives/initiative/")
+        .status_code
+        == 200
+    )
     cast.admin_a.is_staff = True
     cast.admin_a.save()
     response = client_for(cast.admin_a).get("/admin/initiatives/initiative/")

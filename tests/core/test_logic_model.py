@@ -44,7 +44,12 @@ def test_diagram_is_valid_svg_with_every_statement() -> None:
     root = ET.fromstring(svg)
     assert root.tag.endswith("svg")
     text = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
-    for statement in ("Counsellors", "Conversations", "Contacts answered", "Less distress"):
+    for statement in (
+        "Counsellors",
+        "Conversations",
+        "Contacts answered",
+        "Less distress",
+    ):
         assert statement in text
     assert "Long term: Fewer children harmed" in svg
 

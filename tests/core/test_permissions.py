@@ -6,7 +6,12 @@ from evidencehub.core.permissions import Capability, Role, role_can
 
 MATRIX = {
     Role.ADMIN: set(Capability),
-    Role.ANALYST: {Capability.VIEW, Capability.ENTER_DATA, Capability.EDIT_PLAN, Capability.EXPORT},
+    Role.ANALYST: {
+        Capability.VIEW,
+        Capability.ENTER_DATA,
+        Capability.EDIT_PLAN,
+        Capability.EXPORT,
+    },
     Role.STAFF: {Capability.VIEW, Capability.ENTER_DATA},
     Role.VIEWER: {Capability.VIEW},
 }

@@ -26,7 +26,13 @@ def test_unassigned_country_codes_are_rejected(raw: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "tag"),
-    [("de", "de"), ("EN", "en"), ("pt-br", "pt-BR"), ("sr_latn_rs", "sr-Latn-RS"), ("es-419", "es-419")],
+    [
+        ("de", "de"),
+        ("EN", "en"),
+        ("pt-br", "pt-BR"),
+        ("sr_latn_rs", "sr-Latn-RS"),
+        ("es-419", "es-419"),
+    ],
 )
 def test_language_tags_are_canonicalised(raw: str, tag: str) -> None:
     assert normalise_language(raw) == tag

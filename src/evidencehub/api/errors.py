@@ -15,9 +15,11 @@ from evidencehub.apps.accounts.selectors import CapabilityDenied
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {
-            "non_field_errors": exc.messages
-        }
+        detail: Any = (
+            exc.message_dict
+            if hasattr(exc, "error_dict")
+            else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, CapabilityDenied):
         exc = exceptions.PermissionDenied(

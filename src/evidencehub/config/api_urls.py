@@ -14,7 +14,11 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("token/", obtain_auth_token, name="token"),
-    path("organisations/", accounts_api.OrganisationListApi.as_view(), name="organisations"),
+    path(
+        "organisations/",
+        accounts_api.OrganisationListApi.as_view(),
+        name="organisations",
+    ),
     path(
         "organisations/<slug:slug>/",
         accounts_api.OrganisationDetailApi.as_view(),
@@ -35,7 +39,9 @@ urlpatterns = [
         audit_api.AuditEventListApi.as_view(),
         name="audit_events",
     ),
-    path("initiatives/", initiatives_api.InitiativeListApi.as_view(), name="initiatives"),
+    path(
+        "initiatives/", initiatives_api.InitiativeListApi.as_view(), name="initiatives"
+    ),
     path(
         "initiatives/<slug:slug>/",
         initiatives_api.InitiativeDetailApi.as_view(),
@@ -46,7 +52,9 @@ urlpatterns = [
         initiatives_api.LogicModelApi.as_view(),
         name="logic_model",
     ),
-    path("initiatives/<slug:slug>/plan/", initiatives_api.PlanApi.as_view(), name="plan"),
+    path(
+        "initiatives/<slug:slug>/plan/", initiatives_api.PlanApi.as_view(), name="plan"
+    ),
     path(
         "initiatives/<slug:slug>/plan/questions/",
         initiatives_api.QuestionListApi.as_view(),

@@ -10,13 +10,18 @@ import os
 
 os.environ.setdefault("EVIDENCEHUB_DEMO", "1")
 os.environ.setdefault("EVIDENCEHUB_TESTING", "1")
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault(
+    "SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789"
+)
 
-from evidencehub.config.settings import *  # noqa: E402,F403
-from evidencehub.config.settings import PASSWORD_HASHERS as _PRODUCTION_HASHERS  # noqa: E402
+from evidencehub.config.settings import *  # noqa: F403
+from evidencehub.config.settings import PASSWORD_HASHERS as _PRODUCTION_HASHERS
 
 # Argon2 is slow by design; tests that need it say so (test_passwords_use_argon2).
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *_PRODUCTION_HASHERS]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    *_PRODUCTION_HASHERS,
+]
 
 # Serve static files from the app folders without a collectstatic step.
 WHITENOISE_AUTOREFRESH = True

@@ -34,7 +34,12 @@ _ALL = frozenset(Capability)
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.ADMIN: _ALL,
     Role.ANALYST: frozenset(
-        {Capability.VIEW, Capability.ENTER_DATA, Capability.EDIT_PLAN, Capability.EXPORT}
+        {
+            Capability.VIEW,
+            Capability.ENTER_DATA,
+            Capability.EDIT_PLAN,
+            Capability.EXPORT,
+        }
     ),
     Role.STAFF: frozenset({Capability.VIEW, Capability.ENTER_DATA}),
     Role.VIEWER: frozenset({Capability.VIEW}),

@@ -175,7 +175,9 @@ PLAN: dict[str, Any] = {
         "This service is anonymous. We never ask for your name or contact details. "
         "Answering questions is optional and helps us improve the service."
     ),
-    "data_collected": "Counts of visits and contacts; optional anonymous questionnaires.",
+    "data_collected": (
+        "Counts of visits and contacts; optional anonymous questionnaires."
+    ),
     "retention_days": 90,
     "safeguarding_route": "Counsellors follow the written escalation protocol.",
     "ethics_reference": "",
@@ -186,7 +188,12 @@ QUESTIONS: list[dict[str, Any]] = [
         "text": "Does the service reach the people it is for?",
         "design": "routine_monitoring",
         "kpi_targets": [
-            {"kpi_id": "R02", "direction": "at_least", "target_value": 1200, "unit": "contacts/year"},
+            {
+                "kpi_id": "R02",
+                "direction": "at_least",
+                "target_value": 1200,
+                "unit": "contacts/year",
+            },
             {"kpi_id": "R05", "direction": "at_least", "target_value": 50, "unit": "%"},
         ],
     },

@@ -40,7 +40,9 @@ class OrganisationInput(serializers.Serializer[Any]):
     name = serializers.CharField(max_length=200)
     slug = serializers.SlugField(max_length=60)
     country = serializers.CharField(max_length=2)
-    description = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    description = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True
+    )
     website = serializers.URLField(required=False, allow_blank=True)
 
 
@@ -48,7 +50,9 @@ class OrganisationListApi(APIView):
     @extend_schema(responses=OrganisationOutput(many=True))
     def get(self, request: Request) -> Response:
         items = organisations_for_user(user=request.user)
-        return Response(OrganisationOutput(items, many=True, context={"request": request}).data)
+        return Response(
+            OrganisationOutput(items, many=True, context={"request": request}).data
+        )
 
     @extend_schema(request=OrganisationInput, responses={201: OrganisationOutput})
     def post(self, request: Request) -> Response:
@@ -63,7 +67,9 @@ class OrganisationDetailApi(APIView):
     @extend_schema(responses=OrganisationOutput)
     def get(self, request: Request, slug: str) -> Response:
         organisation, _role = api_organisation(request, slug)
-        return Response(OrganisationOutput(organisation, context={"request": request}).data)
+        return Response(
+            OrganisationOutput(organisation, context={"request": request}).data
+        )
 
 
 class MembershipOutput(serializers.ModelSerializer[Membership]):
@@ -100,7 +106,9 @@ class MembershipListApi(APIView):
             organisation=organisation,
             **data.validated_data,
         )
-        return Response(MembershipOutput(membership).data, status=status.HTTP_201_CREATED)
+        return Response(
+            MembershipOutput(membership).data, status=status.HTTP_201_CREATED
+        )
 
 
 class MembershipDetailApi(APIView):
@@ -108,7 +116,11 @@ class MembershipDetailApi(APIView):
         from rest_framework.exceptions import NotFound
 
         organisation, _role = api_organisation(request, slug, Capability.MANAGE_MEMBERS)
-        membership = memberships_for_organisation(organisation=organisation).filter(pk=pk).first()
+        membership = (
+            memberships_for_organisation(organisation=organisation)
+            .filter(pk=pk)
+            .first()
+        )
         if membership is None:
             raise NotFound()
         return membership

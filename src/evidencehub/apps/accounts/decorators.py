@@ -16,7 +16,9 @@ from evidencehub.core.permissions import Capability
 ViewFunc = Callable[..., HttpResponse]
 
 
-def organisation_required(capability: Capability = Capability.VIEW) -> Callable[[ViewFunc], ViewFunc]:
+def organisation_required(
+    capability: Capability = Capability.VIEW,
+) -> Callable[[ViewFunc], ViewFunc]:
     """Resolve ``org_slug`` to ``organisation`` and ``role`` for the view.
 
     Non-members get 404 (they cannot learn that the organisation exists);

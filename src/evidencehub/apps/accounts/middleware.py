@@ -24,7 +24,7 @@ class RequireTwoFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined,union-attr]
             and not request.path.startswith(_ALLOWED_PREFIXES)
         ):
             if user_has_device(user, confirmed=True):

@@ -8,15 +8,16 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
-from evidencehub.apps.accounts.models import Membership, User
+from evidencehub.apps.accounts.models import Membership, Organisation, User
 from evidencehub.apps.audit.services import audit_record
 
 
 def _record_for_user(action: str, user: User | None, label: str) -> None:
-    organisations = (
-        [m.organisation for m in Membership.objects.filter(user=user).select_related(
-            "organisation"
-        )]
+    organisations: list[Organisation | None] = (
+        [
+            m.organisation
+            for m in Membership.objects.filter(user=user).select_related("organisation")
+        ]
         if user is not None
         else []
     )
@@ -38,9 +39,7 @@ def record_sign_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None
 def record_failed_sign_in(
     sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
 ) -> None:
-    attempted = str(credentials.get("username") or credentials.get("email") or "")[
-        :254
-    ]
+    attempted = str(credentials.get("username") or credentials.get("email") or "")[:254]
     user = User.objects.filter(email=attempted.lower()).first()
     # The actor of a failed attempt is unknown; only the name typed is kept.
     _record_for_user("evidencehub.auth.sign_in_failed", None, attempted)

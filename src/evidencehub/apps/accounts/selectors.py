@@ -57,9 +57,8 @@ def organisation_for_user(
     if organisation is None:
         raise Http404("No such organisation")
     role = role_in(user=user, organisation=organisation)
-    if not role_can(role, capability):
+    if role is None or not role_can(role, capability):
         raise CapabilityDenied(capability.value)
-    assert role is not None
     return organisation, role
 
 

@@ -20,7 +20,9 @@ def _role(value: str) -> Role:
         return Role(value)
     except ValueError:
         choices = ", ".join(r.value for r in Role)
-        raise ValidationError({"role": f"'{value}' is not a role ({choices})"}) from None
+        raise ValidationError(
+            {"role": f"'{value}' is not a role ({choices})"}
+        ) from None
 
 
 @transaction.atomic
@@ -137,7 +139,9 @@ def _ensure_another_admin(membership: Membership) -> None:
 
 
 @transaction.atomic
-def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
+def membership_change_role(
+    *, actor: User, membership: Membership, role: str
+) -> Membership:
     checked_role = _role(role)
     if checked_role.value != Role.ADMIN.value:
         _ensure_another_admin(membership)

@@ -57,7 +57,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/home.html",
-        {"organisations": organisations, "consortia": consortia_for_user(user=request.user)},
+        {
+            "organisations": organisations,
+            "consortia": consortia_for_user(user=request.user),
+        },
     )
 
 
@@ -87,7 +90,9 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 
 
 @organisation_required(Capability.MANAGE_MEMBERS)
-def members(request: HttpRequest, organisation: Organisation, role: Role) -> HttpResponse:
+def members(
+    request: HttpRequest, organisation: Organisation, role: Role
+) -> HttpResponse:
     form = MembershipAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,7 +133,9 @@ def members(request: HttpRequest, organisation: Organisation, role: Role) -> Htt
 def member_update(
     request: HttpRequest, organisation: Organisation, role: Role, membership_id: int
 ) -> HttpResponse:
-    membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
+    membership = get_object_or_404(
+        Membership, pk=membership_id, organisation=organisation
+    )
     try:
         if request.POST.get("action") == "remove":
             membership_remove(actor=request.user, membership=membership)  # type: ignore[arg-type]
@@ -199,7 +206,9 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:totp_verify")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        device = TOTPDevice.objects.create(
+            user=user, name="authenticator", confirmed=False
+        )
     form = TotpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
@@ -210,7 +219,9 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
             audit_record(action="evidencehub.two_factor.enabled", actor=user)
             messages.success(request, _("Two-factor authentication is on."))
             return redirect("accounts:profile")
-        form.add_error("code", _("That code did not match. Check the time on your phone."))
+        form.add_error(
+            "code", _("That code did not match. Check the time on your phone.")
+        )
     return render(
         request,
         "accounts/totp_setup.html",
@@ -223,7 +234,9 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = TotpCodeForm(request.POST or None)
     next_url = request.GET.get("next") or request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
         next_url = "/"
     if request.method == "POST" and form.is_valid():
         for device in TOTPDevice.objects.filter(user=user, confirmed=True):
@@ -232,7 +245,9 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
                 return redirect(next_url)
         audit_record(action="evidencehub.two_factor.failed", actor=user)
         form.add_error("code", _("That code did not match."))
-    return render(request, "accounts/totp_verify.html", {"form": form, "next": next_url})
+    return render(
+        request, "accounts/totp_verify.html", {"form": form, "next": next_url}
+    )
 
 
 @require_POST

@@ -10,7 +10,13 @@ from evidencehub.apps.audit.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
-    list_display = ("created_at", "action", "organisation", "actor_label", "object_label")
+    list_display = (
+        "created_at",
+        "action",
+        "organisation",
+        "actor_label",
+        "object_label",
+    )
     list_filter = ("action", "organisation")
     search_fields = ("action", "object_label", "actor_label")
 

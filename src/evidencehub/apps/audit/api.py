@@ -32,13 +32,16 @@ class AuditEventListApi(APIView):
     """The organisation's audit log, newest first (organisation admins only)."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("action", str, description="action prefix filter")],
+        parameters=[
+            OpenApiParameter("action", str, description="action prefix filter")
+        ],
         responses=AuditEventOutput(many=True),
     )
     def get(self, request: Request, slug: str) -> Response:
         organisation, _role = api_organisation(request, slug, Capability.VIEW_AUDIT)
         events = audit_events_for_organisation(
-            organisation=organisation, action_prefix=request.query_params.get("action", "")
+            organisation=organisation,
+            action_prefix=request.query_params.get("action", ""),
         )
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(events, request, view=self)

@@ -11,9 +11,13 @@ from evidencehub.core.permissions import Capability, Role
 
 
 @organisation_required(Capability.VIEW_AUDIT)
-def audit_log(request: HttpRequest, organisation: Organisation, role: Role) -> HttpResponse:
+def audit_log(
+    request: HttpRequest, organisation: Organisation, role: Role
+) -> HttpResponse:
     prefix = request.GET.get("action", "")[:100]
-    events = audit_events_for_organisation(organisation=organisation, action_prefix=prefix)
+    events = audit_events_for_organisation(
+        organisation=organisation, action_prefix=prefix
+    )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -60,7 +60,7 @@ class StrictSerializer(serializers.Serializer[Any]):
 
 
 class InitiativeOutput(serializers.ModelSerializer[Initiative]):
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = serializers.CharField(source="organisation.slug", read_only=True)
 
     class Meta:
         model = Initiative
@@ -89,7 +89,9 @@ class InitiativeOutput(serializers.ModelSerializer[Initiative]):
 class InitiativeInput(StrictSerializer):
     name = serializers.CharField(max_length=200)
     slug = serializers.SlugField(max_length=60)
-    description = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    description = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True
+    )
     intervention_type = serializers.ChoiceField(choices=InterventionType.choices)
     prevention_level = serializers.ChoiceField(choices=PreventionLevel.choices)
     delivery_mode = serializers.ChoiceField(choices=DeliveryMode.choices)
@@ -97,9 +99,15 @@ class InitiativeInput(StrictSerializer):
     target_groups = serializers.ListField(
         child=serializers.ChoiceField(choices=TargetGroup.choices), max_length=10
     )
-    stage_in_justice = serializers.ChoiceField(choices=JusticeStage.choices, required=False)
-    countries = serializers.ListField(child=serializers.CharField(max_length=2), max_length=60)
-    languages = serializers.ListField(child=serializers.CharField(max_length=35), max_length=60)
+    stage_in_justice = serializers.ChoiceField(
+        choices=JusticeStage.choices, required=False
+    )
+    countries = serializers.ListField(
+        child=serializers.CharField(max_length=2), max_length=60
+    )
+    languages = serializers.ListField(
+        child=serializers.CharField(max_length=35), max_length=60
+    )
     start_date = serializers.DateField(required=False, allow_null=True)
     end_date = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
@@ -112,7 +120,9 @@ class InitiativeCreateInput(InitiativeInput):
 
 class InitiativeListApi(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("organisation", str, description="organisation slug")],
+        parameters=[
+            OpenApiParameter("organisation", str, description="organisation slug")
+        ],
         responses=InitiativeOutput(many=True),
     )
     def get(self, request: Request) -> Response:
@@ -129,8 +139,14 @@ class InitiativeListApi(APIView):
         organisation, _role = api_organisation(
             request, values.pop("organisation"), Capability.EDIT_INITIATIVE
         )
-        initiative = initiative_create(actor=request.user, organisation=organisation, **values)  # type: ignore[arg-type]
-        return Response(InitiativeOutput(initiative).data, status=status.HTTP_201_CREATED)
+        initiative = initiative_create(
+            actor=request.user,  # type: ignore[arg-type]
+            organisation=organisation,
+            **values,
+        )
+        return Response(
+            InitiativeOutput(initiative).data, status=status.HTTP_201_CREATED
+        )
 
 
 class InitiativeDetailApi(APIView):
@@ -216,7 +232,9 @@ class QuestionSerializer(StrictSerializer):
     id = serializers.IntegerField(read_only=True)
     text = serializers.CharField(max_length=500)
     design = serializers.ChoiceField(choices=DesignChoices.choices)
-    design_notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    design_notes = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True
+    )
     kpi_targets = KpiTargetSerializer(many=True, required=False)
     evidence_ceiling = CeilingSerializer(read_only=True)
 
@@ -224,12 +242,24 @@ class QuestionSerializer(StrictSerializer):
 class PlanSerializer(StrictSerializer):
     summary = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     purpose = serializers.CharField(max_length=4000, required=False, allow_blank=True)
-    information_text = serializers.CharField(max_length=8000, required=False, allow_blank=True)
-    data_collected = serializers.CharField(max_length=4000, required=False, allow_blank=True)
-    retention_days = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    safeguarding_route = serializers.CharField(max_length=4000, required=False, allow_blank=True)
-    ethics_reference = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    ethics_body = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    information_text = serializers.CharField(
+        max_length=8000, required=False, allow_blank=True
+    )
+    data_collected = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True
+    )
+    retention_days = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True
+    )
+    safeguarding_route = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True
+    )
+    ethics_reference = serializers.CharField(
+        max_length=200, required=False, allow_blank=True
+    )
+    ethics_body = serializers.CharField(
+        max_length=200, required=False, allow_blank=True
+    )
     questions = QuestionSerializer(many=True, read_only=True)
     evidence_ceiling = CeilingSerializer(read_only=True, allow_null=True)
 
@@ -299,7 +329,9 @@ class QuestionListApi(APIView):
 class QuestionDetailApi(APIView):
     def _get(self, request: Request, slug: str, pk: int, capability: Capability) -> Any:
         initiative, _role = api_initiative(request, slug, capability)
-        question = EvaluationQuestion.objects.filter(pk=pk, plan__initiative=initiative).first()
+        question = EvaluationQuestion.objects.filter(
+            pk=pk, plan__initiative=initiative
+        ).first()
         if question is None:
             raise NotFound()
         return initiative, question

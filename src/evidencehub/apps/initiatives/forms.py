@@ -29,7 +29,7 @@ class CodeListField(forms.CharField):
         return value
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         codes: list[str] = []
         for raw in text.replace(",", " ").split():
             try:
@@ -87,17 +87,29 @@ class InitiativeForm(forms.ModelForm[Initiative]):
 class LogicModelForm(forms.Form):
     """Each part of the logic model as a textarea, one statement per line."""
 
-    inputs = forms.CharField(label=_("Inputs"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    activities = forms.CharField(label=_("Activities"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    outputs = forms.CharField(label=_("Outputs"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    inputs = forms.CharField(
+        label=_("Inputs"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    activities = forms.CharField(
+        label=_("Activities"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    outputs = forms.CharField(
+        label=_("Outputs"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     outcomes_short = forms.CharField(
-        label=_("Short-term outcomes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Short-term outcomes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     outcomes_medium = forms.CharField(
-        label=_("Medium-term outcomes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Medium-term outcomes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     outcomes_long = forms.CharField(
-        label=_("Long-term outcomes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Long-term outcomes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     assumptions = forms.CharField(
         label=_("Assumptions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -105,7 +117,9 @@ class LogicModelForm(forms.Form):
 
     def parts(self) -> dict[str, list[str]]:
         return {
-            part: [line for line in self.cleaned_data[part].splitlines() if line.strip()]
+            part: [
+                line for line in self.cleaned_data[part].splitlines() if line.strip()
+            ]
             for part in LOGIC_MODEL_PARTS
         }
 
@@ -139,7 +153,10 @@ class QuestionForm(forms.Form):
     text = forms.CharField(label=_("Evaluation question"), max_length=500)
     design = forms.ChoiceField(label=_("Design"), choices=DesignChoices.choices)
     design_notes = forms.CharField(
-        label=_("Design notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Design notes"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -151,7 +168,9 @@ class KpiTargetForm(forms.Form):
     )
     unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
     target_date = forms.DateField(
-        label=_("By when"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("By when"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     notes = forms.CharField(label=_("Notes"), max_length=500, required=False)
 

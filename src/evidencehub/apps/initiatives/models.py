@@ -76,7 +76,9 @@ class Initiative(models.Model):
     delivery_mode = models.CharField(
         _("delivery mode"), max_length=20, choices=DeliveryMode.choices
     )
-    onion_service = models.BooleanField(_("also offered as an onion service"), default=False)
+    onion_service = models.BooleanField(
+        _("also offered as an onion service"), default=False
+    )
     target_groups = models.JSONField(_("target groups"), default=list)
     stage_in_justice = models.CharField(
         _("stage in the justice process of the people served"),
@@ -152,7 +154,9 @@ class EvaluationPlan(models.Model):
         Initiative, on_delete=models.CASCADE, related_name="evaluation_plan"
     )
     summary = models.TextField(_("summary"), blank=True, max_length=4000)
-    purpose = models.TextField(_("purpose of the data collection"), blank=True, max_length=4000)
+    purpose = models.TextField(
+        _("purpose of the data collection"), blank=True, max_length=4000
+    )
     information_text = models.TextField(
         _("information or consent text service users see"), blank=True, max_length=8000
     )
@@ -168,7 +172,9 @@ class EvaluationPlan(models.Model):
     ethics_reference = models.CharField(
         _("ethics approval reference"), blank=True, max_length=200
     )
-    ethics_body = models.CharField(_("approving ethics body"), blank=True, max_length=200)
+    ethics_body = models.CharField(
+        _("approving ethics body"), blank=True, max_length=200
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -202,7 +208,9 @@ class DesignChoices(models.TextChoices):
 
 
 class EvaluationQuestion(models.Model):
-    plan = models.ForeignKey(EvaluationPlan, on_delete=models.CASCADE, related_name="questions")
+    plan = models.ForeignKey(
+        EvaluationPlan, on_delete=models.CASCADE, related_name="questions"
+    )
     position = models.PositiveIntegerField(default=0)
     text = models.CharField(_("evaluation question"), max_length=500)
     design = models.CharField(_("design"), max_length=40, choices=DesignChoices.choices)
@@ -237,7 +245,10 @@ class KpiTarget(models.Model):
         _("target value"), max_digits=14, decimal_places=4, null=True, blank=True
     )
     direction = models.CharField(
-        _("direction"), max_length=20, choices=Direction.choices, default=Direction.AT_LEAST
+        _("direction"),
+        max_length=20,
+        choices=Direction.choices,
+        default=Direction.AT_LEAST,
     )
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     target_date = models.DateField(_("by when"), null=True, blank=True)

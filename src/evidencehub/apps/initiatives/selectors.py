@@ -42,9 +42,8 @@ def initiative_for_user(
     if initiative is None:
         raise Http404("No such initiative")
     role = role_in(user=user, organisation=initiative.organisation)
-    if not role_can(role, capability):
+    if role is None or not role_can(role, capability):
         raise CapabilityDenied(capability.value)
-    assert role is not None
     return initiative, role
 
 

@@ -69,7 +69,7 @@ def _code_list(value: Any, *, field: str, normalise: Any) -> list[str]:
 def _clean_profile(data: dict[str, Any]) -> dict[str, Any]:
     unknown = set(data) - set(INITIATIVE_FIELDS)
     if unknown:
-        raise ValidationError({name: "unknown field" for name in sorted(unknown)})
+        raise ValidationError(dict.fromkeys(sorted(unknown), "unknown field"))
     cleaned = dict(data)
     if "target_groups" in cleaned:
         groups = cleaned["target_groups"]
@@ -91,11 +91,12 @@ def _clean_profile(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _full_clean(instance: Any, *, exclude: list[str] | None = None) -> None:
-    instance.full_clean(exclude=exclude)
+    # Checked before the model's own constraint so the error names the field.
     start: date | None = getattr(instance, "start_date", None)
     end: date | None = getattr(instance, "end_date", None)
-    if start and end and end < start:
+    if isinstance(start, date) and isinstance(end, date) and end < start:
         raise ValidationError({"end_date": "The end date is before the start date."})
+    instance.full_clean(exclude=exclude)
 
 
 @transaction.atomic
@@ -118,7 +119,9 @@ def initiative_create(
 
 
 @transaction.atomic
-def initiative_update(*, actor: User, initiative: Initiative, **data: Any) -> Initiative:
+def initiative_update(
+    *, actor: User, initiative: Initiative, **data: Any
+) -> Initiative:
     """Change the given profile fields; the audit event lists what changed."""
     cleaned = _clean_profile(data)
     changes = {}
@@ -159,7 +162,7 @@ def logic_model_update(
     """Replace the given parts (lists of statements) of the logic model."""
     unknown = set(parts) - set(LOGIC_MODEL_PARTS)
     if unknown:
-        raise ValidationError({name: "unknown part" for name in sorted(unknown)})
+        raise ValidationError(dict.fromkeys(sorted(unknown), "unknown part"))
     model, _created = LogicModel.objects.get_or_create(initiative=initiative)
     errors: dict[str, str] = {}
     for part, raw in parts.items():
@@ -184,7 +187,7 @@ def logic_model_update(
 def plan_update(*, actor: User, initiative: Initiative, **data: Any) -> EvaluationPlan:
     unknown = set(data) - set(PLAN_FIELDS)
     if unknown:
-        raise ValidationError({name: "unknown field" for name in sorted(unknown)})
+        raise ValidationError(dict.fromkeys(sorted(unknown), "unknown field"))
     plan, _created = EvaluationPlan.objects.get_or_create(initiative=initiative)
     for field, value in data.items():
         setattr(plan, field, value)
@@ -205,7 +208,10 @@ def _clean_target(raw: dict[str, Any], index: int) -> KpiTarget:
     unknown = set(raw) - allowed
     if unknown:
         raise ValidationError(
-            {f"kpi_targets[{index}].{name}": "unknown field" for name in sorted(unknown)}
+            {
+                f"kpi_targets[{index}].{name}": "unknown field"
+                for name in sorted(unknown)
+            }
         )
     target = KpiTarget(**raw)
     if isinstance(target.target_value, int | float | str) and target.target_value != "":

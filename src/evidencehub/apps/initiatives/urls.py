@@ -15,7 +15,11 @@ urlpatterns = [
     path("initiatives/<slug:slug>/logic-model/", views.logic_model, name="logic_model"),
     path("initiatives/<slug:slug>/plan/", views.plan_detail, name="plan"),
     path("initiatives/<slug:slug>/plan/edit/", views.plan_edit, name="plan_edit"),
-    path("initiatives/<slug:slug>/plan/questions/new/", views.question_edit, name="question_new"),
+    path(
+        "initiatives/<slug:slug>/plan/questions/new/",
+        views.question_edit,
+        name="question_new",
+    ),
     path(
         "initiatives/<slug:slug>/plan/questions/<int:question_id>/",
         views.question_edit,

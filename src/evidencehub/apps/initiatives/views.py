@@ -52,7 +52,9 @@ from evidencehub.core.permissions import Capability, Role, role_can
 ViewFunc = Callable[..., HttpResponse]
 
 
-def initiative_required(capability: Capability = Capability.VIEW) -> Callable[[ViewFunc], ViewFunc]:
+def initiative_required(
+    capability: Capability = Capability.VIEW,
+) -> Callable[[ViewFunc], ViewFunc]:
     """Resolve ``slug`` to ``initiative`` and ``role``: 404 for outsiders, 403
     for members without ``capability``."""
 
@@ -78,17 +80,26 @@ def _caps(role: Role) -> dict[str, bool]:
 
 
 @organisation_required()
-def organisation_home(request: HttpRequest, organisation: Organisation, role: Role) -> HttpResponse:
+def organisation_home(
+    request: HttpRequest, organisation: Organisation, role: Role
+) -> HttpResponse:
     initiatives = organisation.initiatives.all()
     return render(
         request,
         "initiatives/organisation.html",
-        {"organisation": organisation, "role": role, "initiatives": initiatives, **_caps(role)},
+        {
+            "organisation": organisation,
+            "role": role,
+            "initiatives": initiatives,
+            **_caps(role),
+        },
     )
 
 
 @organisation_required(Capability.EDIT_INITIATIVE)
-def initiative_new(request: HttpRequest, organisation: Organisation, role: Role) -> HttpResponse:
+def initiative_new(
+    request: HttpRequest, organisation: Organisation, role: Role
+) -> HttpResponse:
     form = InitiativeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -103,12 +114,16 @@ def initiative_new(request: HttpRequest, organisation: Organisation, role: Role)
             messages.success(request, _("Initiative created."))
             return redirect("initiatives:detail", slug=initiative.slug)
     return render(
-        request, "initiatives/initiative_form.html", {"form": form, "organisation": organisation}
+        request,
+        "initiatives/initiative_form.html",
+        {"form": form, "organisation": organisation},
     )
 
 
 @initiative_required()
-def initiative_detail(request: HttpRequest, initiative: Initiative, role: Role) -> HttpResponse:
+def initiative_detail(
+    request: HttpRequest, initiative: Initiative, role: Role
+) -> HttpResponse:
     plan = plan_with_questions(initiative=initiative)
     pairs, ceiling = question_ceilings(plan=plan)
     return render(
@@ -129,7 +144,9 @@ def initiative_detail(request: HttpRequest, initiative: Initiative, role: Role) 
 
 
 @initiative_required(Capability.EDIT_INITIATIVE)
-def initiative_edit(request: HttpRequest, initiative: Initiative, role: Role) -> HttpResponse:
+def initiative_edit(
+    request: HttpRequest, initiative: Initiative, role: Role
+) -> HttpResponse:
     form = InitiativeForm(request.POST or None, instance=initiative)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -148,18 +165,26 @@ def initiative_edit(request: HttpRequest, initiative: Initiative, role: Role) ->
     return render(
         request,
         "initiatives/initiative_form.html",
-        {"form": form, "organisation": initiative.organisation, "initiative": initiative},
+        {
+            "form": form,
+            "organisation": initiative.organisation,
+            "initiative": initiative,
+        },
     )
 
 
 @initiative_required(Capability.EDIT_INITIATIVE)
-def initiative_remove(request: HttpRequest, initiative: Initiative, role: Role) -> HttpResponse:
+def initiative_remove(
+    request: HttpRequest, initiative: Initiative, role: Role
+) -> HttpResponse:
     if request.method == "POST":
         org_slug = initiative.organisation.slug
         initiative_delete(actor=request.user, initiative=initiative)  # type: ignore[arg-type]
         messages.success(request, _("Initiative deleted."))
         return redirect("initiatives:organisation", org_slug=org_slug)
-    return render(request, "initiatives/initiative_delete.html", {"initiative": initiative})
+    return render(
+        request, "initiatives/initiative_delete.html", {"initiative": initiative}
+    )
 
 
 def _diagram(model: LogicModel) -> str:
@@ -179,7 +204,9 @@ def _diagram(model: LogicModel) -> str:
 
 
 @initiative_required()
-def logic_model(request: HttpRequest, initiative: Initiative, role: Role) -> HttpResponse:
+def logic_model(
+    request: HttpRequest, initiative: Initiative, role: Role
+) -> HttpResponse:
     model, _created = LogicModel.objects.get_or_create(initiative=initiative)
     form = None
     if role_can(role, Capability.EDIT_PLAN):
@@ -213,7 +240,9 @@ def logic_model(request: HttpRequest, initiative: Initiative, role: Role) -> Htt
 
 
 @initiative_required()
-def plan_detail(request: HttpRequest, initiative: Initiative, role: Role) -> HttpResponse:
+def plan_detail(
+    request: HttpRequest, initiative: Initiative, role: Role
+) -> HttpResponse:
     plan = plan_with_questions(initiative=initiative)
     pairs, ceiling = question_ceilings(plan=plan)
     return render(
@@ -243,15 +272,22 @@ def plan_edit(request: HttpRequest, initiative: Initiative, role: Role) -> HttpR
         else:
             messages.success(request, _("Evaluation plan saved."))
             return redirect("initiatives:plan", slug=initiative.slug)
-    return render(request, "initiatives/plan_form.html", {"initiative": initiative, "form": form})
+    return render(
+        request, "initiatives/plan_form.html", {"initiative": initiative, "form": form}
+    )
 
 
 @initiative_required(Capability.EDIT_PLAN)
 def question_edit(
-    request: HttpRequest, initiative: Initiative, role: Role, question_id: int | None = None
+    request: HttpRequest,
+    initiative: Initiative,
+    role: Role,
+    question_id: int | None = None,
 ) -> HttpResponse:
     question = (
-        get_object_or_404(EvaluationQuestion, pk=question_id, plan__initiative=initiative)
+        get_object_or_404(
+            EvaluationQuestion, pk=question_id, plan__initiative=initiative
+        )
         if question_id
         else None
     )
@@ -273,12 +309,18 @@ def question_edit(
     form = QuestionForm(
         request.POST or None,
         initial=(
-            {"text": question.text, "design": question.design, "design_notes": question.design_notes}
+            {
+                "text": question.text,
+                "design": question.design,
+                "design_notes": question.design_notes,
+            }
             if question
             else None
         ),
     )
-    formset = KpiTargetFormSet(request.POST or None, initial=initial_targets, prefix="kpi")
+    formset = KpiTargetFormSet(
+        request.POST or None, initial=initial_targets, prefix="kpi"
+    )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         targets = [
             {k: v for k, v in f.cleaned_data.items() if v not in (None, "")}
@@ -301,7 +343,12 @@ def question_edit(
     return render(
         request,
         "initiatives/question_form.html",
-        {"initiative": initiative, "form": form, "formset": formset, "question": question},
+        {
+            "initiative": initiative,
+            "form": form,
+            "formset": formset,
+            "question": question,
+        },
     )
 
 
@@ -310,14 +357,18 @@ def question_edit(
 def question_remove(
     request: HttpRequest, initiative: Initiative, role: Role, question_id: int
 ) -> HttpResponse:
-    question = get_object_or_404(EvaluationQuestion, pk=question_id, plan__initiative=initiative)
+    question = get_object_or_404(
+        EvaluationQuestion, pk=question_id, plan__initiative=initiative
+    )
     question_delete(actor=request.user, question=question)  # type: ignore[arg-type]
     messages.success(request, _("Question deleted."))
     return redirect("initiatives:plan", slug=initiative.slug)
 
 
 @initiative_required()
-def data_protection_summary(request: HttpRequest, initiative: Initiative, role: Role) -> HttpResponse:
+def data_protection_summary(
+    request: HttpRequest, initiative: Initiative, role: Role
+) -> HttpResponse:
     plan = plan_with_questions(initiative=initiative)
     answers = data_protection_answers(
         plan=plan, suppression_threshold=settings.SUPPRESSION_THRESHOLD
@@ -336,12 +387,13 @@ def data_protection_summary(request: HttpRequest, initiative: Initiative, role: 
 
 
 @initiative_required()
-def jrc_profile_export(request: HttpRequest, initiative: Initiative, role: Role) -> HttpResponse:
+def jrc_profile_export(
+    request: HttpRequest, initiative: Initiative, role: Role
+) -> HttpResponse:
     from django.http import JsonResponse
 
-    from evidencehub.apps.initiatives.selectors import jrc_profile
-
     from evidencehub.apps.audit.services import audit_record
+    from evidencehub.apps.initiatives.selectors import jrc_profile
 
     payload = jrc_profile(initiative=initiative)
     audit_record(
@@ -352,5 +404,7 @@ def jrc_profile_export(request: HttpRequest, initiative: Initiative, role: Role)
         data={"format": "jrc131323"},
     )
     response = JsonResponse(payload, json_dumps_params={"indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="{initiative.slug}-jrc-profile.json"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="{initiative.slug}-jrc-profile.json"'
+    )
     return response
