@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
@@ -70,4 +70,6 @@ urlpatterns = [
         initiatives_api.JrcProfileApi.as_view(),
         name="jrc_profile",
     ),
+    path("", include("evidencehub.apps.collect.api_urls")),
+    path("", include("evidencehub.apps.funding.api_urls")),
 ]

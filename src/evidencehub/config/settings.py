@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "evidencehub.apps.accounts",
     "evidencehub.apps.audit",
     "evidencehub.apps.initiatives",
+    "evidencehub.apps.collect",
+    "evidencehub.apps.funding",
 ]
 
 MIDDLEWARE = [

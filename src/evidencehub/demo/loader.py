@@ -8,6 +8,7 @@ twice changes nothing. ``reset=True`` deletes the demo records first.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -32,6 +33,8 @@ from evidencehub.apps.initiatives.services import (
 DEMO_PASSWORD = "evidencehub-demo"
 DEMO_EMAIL_DOMAIN = "demo.example"
 CONSORTIUM_SLUG = "demo-consortium"
+# Apps that add their own synthetic data; each module has ``load(*, reset)``.
+EXTENSIONS = ("evidencehub.apps.collect.demo", "evidencehub.apps.funding.demo")
 
 
 @dataclass(frozen=True)
@@ -227,9 +230,18 @@ def _user(local: str, *, superuser: bool = False) -> User:
     return user
 
 
+def load_demo(*, reset: bool = False, extensions: bool = True) -> dict[str, int]:
+    """Create the demo records that do not exist yet. Returns counts created
+    (organisations, initiatives, users, then whatever each extension adds)."""
+    created = _load_core(reset=reset)
+    if extensions:
+        for module in EXTENSIONS:
+            created.update(importlib.import_module(module).load(reset=reset))
+    return created
+
+
 @transaction.atomic
-def load_demo(*, reset: bool = False) -> dict[str, int]:
-    """Create the demo records that do not exist yet. Returns counts created."""
+def _load_core(*, reset: bool) -> dict[str, int]:
     if reset:
         reset_demo()
     created = {"organisations": 0, "initiatives": 0, "users": 0}

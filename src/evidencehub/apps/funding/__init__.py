@@ -1,0 +1,2 @@
+"""Funders database: funders, programmes, calls, past grants, search, matching
+and deadlines."""
