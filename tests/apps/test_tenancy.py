@@ -198,3 +198,16 @@ def test_evaluator_sees_the_consortium_but_no_data(cast: Any, client_for: Any) -
     assert b"Org A" in response.content
     assert b"Helpline A" not in response.content
     assert client_for(cast.admin_b).get("/consortia/consortium/").status_code == 404
+
+
+def test_jrc_profile_export_carries_categories_and_profile(
+    cast: Any, api_for: Any
+) -> None:
+    api = api_for(cast.viewer_a)
+    body = api.get("/api/v1/initiatives/helpline-a/jrc-profile/").json()
+    assert body["taxonomy"] == "jrc131323"
+    assert body["initiative"] == "helpline-a"
+    assert len(body["criteria"]) == 14
+    assert [c["id"] for c in body["categories"]] != []
+    assert body["profile"]["countries"] == ["DE"]
+    assert body["profile"]["evaluation_ceiling"]["eif"] == "NL2"

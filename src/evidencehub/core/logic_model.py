@@ -166,7 +166,8 @@ def render_svg(model: LogicModel, labels: DiagramLabels | None = None) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
         f'viewBox="0 0 {width} {height}" width="100%" '
-        f'aria-labelledby="lm-title lm-desc" font-family="sans-serif" fill="#111">'
+        'aria-labelledby="lm-title" aria-describedby="lm-desc" '
+        'font-family="sans-serif" fill="#111">'
         f'<title id="lm-title">{escape(lab.title)}</title>'
         f'<desc id="lm-desc">{escape(description)}</desc>'
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" '

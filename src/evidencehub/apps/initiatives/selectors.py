@@ -3,6 +3,7 @@ belongs to; nothing here returns another organisation's rows."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -79,6 +80,10 @@ def data_protection_answers(
     )
 
 
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
 __all__ = ["CapabilityDenied"]
 
 
@@ -121,4 +126,29 @@ def jrc_profile(*, initiative: Initiative) -> dict[str, object]:
         evaluation=evaluation,
         stage_in_justice=initiative.stage_in_justice,
     )
-    return export_jrc_profile(profile, load_jrc_taxonomy())
+    exported = export_jrc_profile(profile, load_jrc_taxonomy())
+    # The structured profile travels with the taxonomy so a description stays
+    # comparable even where the JRC criteria themselves could not be confirmed.
+    exported["profile"] = {
+        "name": initiative.name,
+        "organisation": initiative.organisation.name,
+        "organisation_country": initiative.organisation.country,
+        "intervention_type": initiative.intervention_type,
+        "prevention_level": initiative.prevention_level,
+        "delivery_mode": initiative.delivery_mode,
+        "onion_service": initiative.onion_service,
+        "target_groups": list(initiative.target_groups),
+        "stage_in_justice": initiative.stage_in_justice,
+        "countries": list(initiative.countries),
+        "languages": list(initiative.languages),
+        "start_date": _iso(initiative.start_date),
+        "end_date": _iso(initiative.end_date),
+        "status": initiative.status,
+        "website": initiative.website or None,
+        "evaluation_ceiling": (
+            {"design": ceiling.design.value, "sms": ceiling.sms, "eif": ceiling.eif}
+            if ceiling
+            else None
+        ),
+    }
+    return exported
