@@ -143,3 +143,61 @@ def test_api_token_authentication(cast: Any, client: Any) -> None:
     assert api.get("/api/v1/initiatives/helpline-a/").status_code == 200
     api.credentials(HTTP_AUTHORIZATION="Token not-a-token")
     assert api.get("/api/v1/initiatives/helpline-a/").status_code == 401
+
+
+def test_new_members_get_a_link_to_choose_a_password(cast: Any, api_for: Any) -> None:
+    api_for(cast.admin_a).post(
+        "/api/v1/organisations/org-a/memberships/",
+        {"email": "invited@example.org", "role": "staff"},
+        format="json",
+    )
+    assert len(mail.outbox) == 1
+    assert "Org A" in mail.outbox[0].subject
+    link = re.search(
+        r"https?://[^/]+(/account/password/reset/\S+/)", mail.outbox[0].body
+    )
+    assert link is not None
+
+
+def test_invited_people_can_also_ask_for_a_new_link(cast: Any, client: Any) -> None:
+    from evidencehub.apps.accounts.services import user_create
+
+    user_create(email="invited@example.org", password=None)
+    client.post("/account/password/reset/", {"email": "Invited@example.org"})
+    assert len(mail.outbox) == 1
+
+
+def test_api_token_needs_the_code_when_two_factor_is_on(cast: Any, client: Any) -> None:
+    device = TOTPDevice.objects.create(user=cast.viewer_a, name="app", confirmed=True)
+    credentials = {"username": "viewer-a@example.org", "password": PASSWORD}
+    missing = client.post("/api/v1/token/", credentials)
+    assert missing.status_code == 400
+    assert "code" in missing.json()
+    good = client.post("/api/v1/token/", {**credentials, "code": _code(device)})
+    assert good.status_code == 200
+    assert "token" in good.json()
+
+
+@override_settings(REQUIRE_2FA_FOR_ADMINS=True)
+def test_admins_without_two_factor_get_no_token_when_required(
+    cast: Any, client: Any
+) -> None:
+    response = client.post(
+        "/api/v1/token/", {"username": "admin-a@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 403
+
+
+def test_api_token_rejects_wrong_passwords_and_unknown_fields(
+    cast: Any, client: Any
+) -> None:
+    wrong = client.post(
+        "/api/v1/token/", {"username": "viewer-a@example.org", "password": "x"}
+    )
+    assert wrong.status_code == 400
+    extra = client.post(
+        "/api/v1/token/",
+        {"username": "viewer-a@example.org", "password": PASSWORD, "ip": "1.2.3.4"},
+    )
+    assert extra.status_code == 400
+    assert "ip" in extra.json()

@@ -137,4 +137,4 @@ def test_members_page_adds_a_person_and_shows_the_next_step(
         follow=True,
     )
     assert b"helper@example.org" in response.content
-    assert b"Forgot your password" in response.content
+    assert b"e-mailed the person a link" in response.content

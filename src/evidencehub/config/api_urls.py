@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from evidencehub.apps.accounts import api as accounts_api
 from evidencehub.apps.audit import api as audit_api
@@ -13,7 +12,7 @@ from evidencehub.apps.initiatives import api as initiatives_api
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("token/", obtain_auth_token, name="token"),
+    path("token/", accounts_api.TokenObtainApi.as_view(), name="token"),
     path(
         "organisations/",
         accounts_api.OrganisationListApi.as_view(),

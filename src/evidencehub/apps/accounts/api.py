@@ -2,15 +2,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from evidencehub.api.serializers import StrictSerializer
 from evidencehub.api.tenancy import api_organisation
 from evidencehub.apps.accounts.models import Membership, Organisation
 from evidencehub.apps.accounts.selectors import (
+    is_admin_anywhere,
     memberships_for_organisation,
     organisations_for_user,
     role_in,
@@ -21,6 +29,7 @@ from evidencehub.apps.accounts.services import (
     membership_remove,
     organisation_create,
 )
+from evidencehub.apps.audit.services import audit_record
 from evidencehub.core.permissions import Capability
 
 
@@ -36,7 +45,7 @@ class OrganisationOutput(serializers.ModelSerializer[Organisation]):
         return role.value if role else None
 
 
-class OrganisationInput(serializers.Serializer[Any]):
+class OrganisationInput(StrictSerializer):
     name = serializers.CharField(max_length=200)
     slug = serializers.SlugField(max_length=60)
     country = serializers.CharField(max_length=2)
@@ -80,12 +89,12 @@ class MembershipOutput(serializers.ModelSerializer[Membership]):
         fields = ["id", "email", "role", "created_at"]
 
 
-class MembershipInput(serializers.Serializer[Any]):
+class MembershipInput(StrictSerializer):
     email = serializers.EmailField(max_length=254)
     role = serializers.ChoiceField(choices=Membership.RoleChoices.choices)
 
 
-class MembershipRoleInput(serializers.Serializer[Any]):
+class MembershipRoleInput(StrictSerializer):
     role = serializers.ChoiceField(choices=Membership.RoleChoices.choices)
 
 
@@ -142,3 +151,54 @@ class MembershipDetailApi(APIView):
         membership = self._membership(request, slug, pk)
         membership_remove(actor=request.user, membership=membership)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenInput(StrictSerializer):
+    username = serializers.CharField(max_length=254, help_text="e-mail address")
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    code = serializers.RegexField(
+        r"^\d{6}$", required=False, help_text="authenticator code, if 2FA is on"
+    )
+
+
+class TokenOutput(serializers.Serializer[Any]):
+    token = serializers.CharField()
+
+
+class TokenObtainApi(APIView):
+    """Exchange e-mail, password and, where two-factor authentication is on, a
+    current authenticator code for an API token. Failed attempts count towards
+    the same lock-out as the sign-in page."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=TokenInput, responses=TokenOutput, auth=[])
+    def post(self, request: Request) -> Response:
+        data = TokenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        user = authenticate(
+            request._request,
+            username=values["username"].strip().lower(),
+            password=values["password"],
+        )
+        if user is None or not user.is_active:
+            raise ValidationError({"non_field_errors": ["Wrong e-mail or password."]})
+        devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
+        if devices:
+            code = values.get("code")
+            if not code:
+                raise ValidationError(
+                    {"code": ["Two-factor authentication is on: send code."]}
+                )
+            if not any(device.verify_token(code) for device in devices):
+                audit_record(action="evidencehub.two_factor.failed", actor=user)
+                raise ValidationError({"code": ["That code did not match."]})
+        elif settings.REQUIRE_2FA_FOR_ADMINS and is_admin_anywhere(user=user):
+            raise PermissionDenied(
+                "Set up two-factor authentication before using the API."
+            )
+        token, _created = Token.objects.get_or_create(user=user)
+        audit_record(action="evidencehub.api_token.created", actor=user)
+        return Response({"token": token.key})

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
-from evidencehub.apps.accounts.models import Membership, Organisation
+from evidencehub.apps.accounts.models import Membership, Organisation, User
 
 
 class OrganisationForm(forms.ModelForm[Organisation]):
@@ -36,3 +38,11 @@ class TotpCodeForm(forms.Form):
     def clean_code(self) -> str:
         value: Any = self.cleaned_data["code"]
         return str(value).strip()
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Also sends the link to invited people who have not chosen a password
+    yet (Django's form skips accounts without a usable password)."""
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        return iter(User.objects.filter(email__iexact=email.strip(), is_active=True))

@@ -4,10 +4,16 @@ a message per field."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from evidencehub.apps.accounts.models import Membership, Organisation, User
 from evidencehub.apps.audit.services import audit_record
@@ -113,6 +119,7 @@ def membership_add(
     created = user is None
     if user is None:
         user = user_create(email=email, password=None)
+        invitation_send(user=user, organisation=organisation)
     if Membership.objects.filter(user=user, organisation=organisation).exists():
         raise ValidationError({"email": "This person is already a member."})
     membership = Membership.objects.create(
@@ -169,3 +176,24 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
         data={"email": membership.user.email, "role": membership.role},
     )
     membership.delete()
+
+
+def invitation_send(*, user: User, organisation: Organisation) -> None:
+    """E-mail a new member a one-time link to choose their password.
+
+    The link is Django's password-reset link (valid for
+    ``PASSWORD_RESET_TIMEOUT`` seconds), built on ``EVIDENCEHUB_BASE_URL``.
+    """
+    base_url = getattr(settings, "EVIDENCEHUB_BASE_URL", "http://127.0.0.1:8000")
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    context = {
+        "organisation": organisation.name,
+        "link": f"{base_url.rstrip('/')}/account/password/reset/{uid}/{token}/",
+    }
+    send_mail(
+        subject=render_to_string("accounts/invitation_subject.txt", context).strip(),
+        message=render_to_string("accounts/invitation_email.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from evidencehub.apps.accounts import views
+from evidencehub.apps.accounts.forms import PasswordResetForm
 
 app_name = "accounts"
 
@@ -19,6 +20,7 @@ urlpatterns = [
         "account/password/reset/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
+            form_class=PasswordResetForm,
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
             success_url=reverse_lazy("accounts:password_reset_done"),

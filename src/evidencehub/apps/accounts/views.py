@@ -108,8 +108,8 @@ def members(
                 messages.success(
                     request,
                     _(
-                        "Account created. The person sets a password with "
-                        "'Forgot your password?' on the sign-in page."
+                        "Account created. We e-mailed the person a link to choose "
+                        "a password."
                     ),
                 )
             else:

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from evidencehub.api.serializers import StrictSerializer
 from evidencehub.api.tenancy import api_initiative, api_organisation
 from evidencehub.apps.audit.services import audit_record
 from evidencehub.apps.initiatives.models import (
@@ -44,19 +45,6 @@ from evidencehub.apps.initiatives.services import (
 from evidencehub.core.evidence import evidence_ceiling, plan_ceiling
 from evidencehub.core.logic_model import LOGIC_MODEL_PARTS
 from evidencehub.core.permissions import Capability
-
-
-class StrictSerializer(serializers.Serializer[Any]):
-    """Rejects fields it does not know, naming each one."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, dict):
-            unknown = set(data) - set(self.fields)
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: ["Unknown field."] for name in sorted(unknown)}
-                )
-        return super().to_internal_value(data)
 
 
 class InitiativeOutput(serializers.ModelSerializer[Initiative]):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -164,7 +165,10 @@ class EvaluationPlan(models.Model):
         _("what is collected"), blank=True, max_length=4000
     )
     retention_days = models.PositiveIntegerField(
-        _("how long raw records are kept (days)"), null=True, blank=True
+        _("how long raw records are kept (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
     )
     safeguarding_route = models.TextField(
         _("safeguarding and escalation route"), blank=True, max_length=4000

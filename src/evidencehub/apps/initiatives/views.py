@@ -24,6 +24,7 @@ from evidencehub.apps.initiatives.forms import (
     QuestionForm,
 )
 from evidencehub.apps.initiatives.models import (
+    DesignChoices,
     EvaluationQuestion,
     Initiative,
     LogicModel,
@@ -46,6 +47,7 @@ from evidencehub.apps.initiatives.services import (
     question_save,
 )
 from evidencehub.core.data_protection import findings
+from evidencehub.core.evidence import evidence_ceiling
 from evidencehub.core.logic_model import LOGIC_MODEL_PARTS, DiagramLabels, render_svg
 from evidencehub.core.permissions import Capability, Role, role_can
 
@@ -348,6 +350,10 @@ def question_edit(
             "form": form,
             "formset": formset,
             "question": question,
+            "design_ceilings": [
+                (label, evidence_ceiling(value))
+                for value, label in DesignChoices.choices
+            ],
         },
     )
 
