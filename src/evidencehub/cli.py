@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -79,6 +79,7 @@ def _gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
         "-",
         "--access-logformat",
         '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
+        "--no-control-socket",
     ]
 
 
@@ -102,17 +103,36 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0  # pragma: no cover - execv does not return
 
 
+def demo_wanted(environ: Mapping[str, str]) -> bool:
+    """`run` loads the demo unless this is a real installation (SECRET_KEY set
+    and demo mode not asked for)."""
+    return not environ.get("SECRET_KEY") or environ.get("EVIDENCEHUB_DEMO", "") not in (
+        "",
+        "0",
+        "false",
+    )
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    os.environ.setdefault("EVIDENCEHUB_DEMO", "1")
+    # With a SECRET_KEY this is a real installation: migrate and serve, but never
+    # add demo accounts with a published password to it.
+    demo = demo_wanted(os.environ)
+    if demo:
+        os.environ.setdefault("EVIDENCEHUB_DEMO", "1")
+    os.environ.setdefault("EVIDENCEHUB_BASE_URL", f"http://{args.host}:{args.port}")
     _setup()
     _migrate()
     from evidencehub.demo.loader import demo_logins, load_demo
 
-    load_demo()
+    if demo:
+        load_demo()
     _prepare_static()
     print()
     print(f"Prevention Evidence Hub is running at http://{args.host}:{args.port}/")
-    _print_logins(demo_logins())
+    if demo:
+        _print_logins(demo_logins())
+    else:
+        print("SECRET_KEY is set: demo data was not loaded.")
     print("Stop it with Ctrl+C.", flush=True)
     argv = _gunicorn_argv(args.host, args.port, args.workers)
     os.execv(argv[0], argv)  # noqa: S606 - replace this process with gunicorn

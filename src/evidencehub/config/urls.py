@@ -20,3 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(("evidencehub.config.api_urls", "api"), namespace="api")),
 ]
+
+handler400 = "evidencehub.api.handlers.bad_request"
+handler404 = "evidencehub.api.handlers.not_found"
+handler500 = "evidencehub.api.handlers.server_error"

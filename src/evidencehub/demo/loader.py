@@ -219,15 +219,16 @@ def demo_logins() -> list[DemoLogin]:
     return [DemoLogin(email, ", ".join(roles)) for email, roles in seen.items()]
 
 
-def _user(local: str, *, superuser: bool = False) -> User:
+def _user(local: str, *, superuser: bool = False) -> tuple[User, bool]:
     email = f"{local}@{DEMO_EMAIL_DOMAIN}"
     user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User(email=email, first_name=local.title(), last_name="(demo)")
-        user.set_password(DEMO_PASSWORD)
-        user.is_superuser = user.is_staff = superuser
-        user.save()
-    return user
+    if user is not None:
+        return user, False
+    user = User(email=email, first_name=local.title(), last_name="(demo)")
+    user.set_password(DEMO_PASSWORD)
+    user.is_superuser = user.is_staff = superuser
+    user.save()
+    return user, True
 
 
 def load_demo(*, reset: bool = False, extensions: bool = True) -> dict[str, int]:
@@ -244,18 +245,33 @@ def load_demo(*, reset: bool = False, extensions: bool = True) -> dict[str, int]
 def _load_core(*, reset: bool) -> dict[str, int]:
     if reset:
         reset_demo()
+    # Only what is created in this run is filled in: an organisation, person or
+    # initiative that exists already, or that a user deleted after a first load,
+    # is left as the user left it.
     created = {"organisations": 0, "initiatives": 0, "users": 0}
-    users_before = User.objects.count()
     organisations: dict[str, Organisation] = {}
+    new_organisations: set[str] = set()
     for spec in ORGANISATIONS:
         org, was_created = Organisation.objects.get_or_create(
             slug=spec["slug"], defaults={k: v for k, v in spec.items() if k != "slug"}
         )
         organisations[spec["slug"]] = org
-        created["organisations"] += int(was_created)
+        if was_created:
+            new_organisations.add(spec["slug"])
+    created["organisations"] = len(new_organisations)
+    if not new_organisations and not reset:
+        return created
+    if reset:
+        # Demo organisations survive a reset (their audit history is kept), so
+        # they are filled in again.
+        new_organisations = set(organisations)
+    users: dict[str, User] = {}
     for local, org_slug, role in PEOPLE:
-        user = _user(local, superuser=role == "platform admin")
-        if org_slug:
+        if local not in users:
+            users[local], was_new = _user(local, superuser=role == "platform admin")
+            created["users"] += int(was_new)
+        user = users[local]
+        if org_slug in new_organisations:
             Membership.objects.get_or_create(
                 user=user, organisation=organisations[org_slug], defaults={"role": role}
             )
@@ -268,10 +284,12 @@ def _load_core(*, reset: bool) -> dict[str, int]:
     )
     consortium.organisations.add(*organisations.values())
     ConsortiumMembership.objects.get_or_create(
-        user=_user("evaluator"), consortium=consortium, defaults={"role": "evaluator"}
+        user=users["evaluator"], consortium=consortium, defaults={"role": "evaluator"}
     )
-    admin = _user("admin")
+    admin = users["admin"]
     for spec in INITIATIVES:
+        if spec["organisation"] not in new_organisations:
+            continue
         if Initiative.objects.filter(slug=spec["slug"]).exists():
             continue
         data = {k: v for k, v in spec.items() if k != "organisation"}
@@ -283,7 +301,6 @@ def _load_core(*, reset: bool) -> dict[str, int]:
         for question in QUESTIONS:
             question_save(actor=admin, initiative=initiative, **question)
         created["initiatives"] += 1
-    created["users"] = User.objects.count() - users_before
     return created
 
 

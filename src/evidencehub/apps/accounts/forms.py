@@ -18,7 +18,12 @@ class OrganisationForm(forms.ModelForm[Organisation]):
 
 class MembershipAddForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
-    role = forms.ChoiceField(label=_("Role"), choices=Membership.RoleChoices.choices)
+    # The least-privileged role is the default; more is a deliberate choice.
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Membership.RoleChoices.choices,
+        initial=Membership.RoleChoices.VIEWER,
+    )
 
 
 class MembershipRoleForm(forms.Form):
@@ -38,6 +43,13 @@ class TotpCodeForm(forms.Form):
     def clean_code(self) -> str:
         value: Any = self.cleaned_data["code"]
         return str(value).strip()
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    username = auth_forms.UsernameField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

@@ -30,6 +30,10 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        """E-mail addresses sign in whatever their case."""
+        return self.get(email__iexact=(username or "").strip())
+
     def create_superuser(
         self, email: str, password: str | None = None, **extra: Any
     ) -> User:
@@ -59,7 +63,9 @@ class User(AbstractUser):
 
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    slug = models.SlugField(
+        _("short name"), max_length=60, unique=True, validators=[slug_validator]
+    )
     country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES)
     description = models.TextField(_("description"), blank=True, max_length=4000)
     website = models.URLField(_("website"), blank=True)

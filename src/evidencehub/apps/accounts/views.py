@@ -24,6 +24,7 @@ from evidencehub.apps.accounts.forms import (
     MembershipAddForm,
     MembershipRoleForm,
     OrganisationForm,
+    SignInForm,
     TotpCodeForm,
 )
 from evidencehub.apps.accounts.models import Membership, Organisation, User
@@ -44,6 +45,7 @@ from evidencehub.core.permissions import Capability, Role
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
 

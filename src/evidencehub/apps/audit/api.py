@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from evidencehub.api.pagination import BoundedLimitOffsetPagination
 from evidencehub.api.tenancy import api_organisation
 from evidencehub.apps.audit.models import AuditEvent
 from evidencehub.apps.audit.selectors import audit_events_for_organisation
@@ -43,6 +43,6 @@ class AuditEventListApi(APIView):
             organisation=organisation,
             action_prefix=request.query_params.get("action", ""),
         )
-        paginator = LimitOffsetPagination()
+        paginator = BoundedLimitOffsetPagination()
         page = paginator.paginate_queryset(events, request, view=self)
         return paginator.get_paginated_response(AuditEventOutput(page, many=True).data)

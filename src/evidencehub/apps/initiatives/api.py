@@ -223,7 +223,9 @@ class QuestionSerializer(StrictSerializer):
     design_notes = serializers.CharField(
         max_length=2000, required=False, allow_blank=True
     )
-    kpi_targets = KpiTargetSerializer(many=True, required=False)
+    kpi_targets = KpiTargetSerializer(  # type: ignore[call-arg]
+        many=True, required=False, max_length=20
+    )
     evidence_ceiling = CeilingSerializer(read_only=True)
 
 

@@ -58,6 +58,13 @@ class InitiativeForm(forms.ModelForm[Initiative]):
         help_text=_("BCP 47 language tags, separated by commas, e.g. de, en, pt-BR"),
     )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date is before the start date."))
+        return data
+
     class Meta:
         model = Initiative
         fields = [
@@ -151,7 +158,10 @@ class PlanForm(forms.ModelForm[EvaluationPlan]):
 
 class QuestionForm(forms.Form):
     text = forms.CharField(label=_("Evaluation question"), max_length=500)
-    design = forms.ChoiceField(label=_("Design"), choices=DesignChoices.choices)
+    design = forms.ChoiceField(
+        label=_("Design"),
+        choices=[("", _("Choose a design")), *DesignChoices.choices],
+    )
     design_notes = forms.CharField(
         label=_("Design notes"),
         required=False,
@@ -164,7 +174,11 @@ class KpiTargetForm(forms.Form):
     kpi_id = forms.CharField(label=_("KPI identifier"), max_length=100, required=False)
     direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
     target_value = forms.DecimalField(
-        label=_("Target value"), required=False, max_digits=14, decimal_places=4
+        label=_("Target value"),
+        required=False,
+        max_digits=14,
+        decimal_places=4,
+        localize=True,
     )
     unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
     target_date = forms.DateField(
@@ -174,5 +188,22 @@ class KpiTargetForm(forms.Form):
     )
     notes = forms.CharField(label=_("Notes"), max_length=500, required=False)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        filled = any(
+            data.get(name) not in (None, "")
+            for name in ("target_value", "unit", "target_date", "notes")
+        )
+        if filled and not data.get("kpi_id"):
+            self.add_error("kpi_id", _("Name the KPI, or clear this row."))
+        return data
 
-KpiTargetFormSet = forms.formset_factory(KpiTargetForm, extra=2, max_num=20)
+
+MAX_KPIS_PER_QUESTION = 20
+KpiTargetFormSet = forms.formset_factory(
+    KpiTargetForm,
+    extra=2,
+    max_num=MAX_KPIS_PER_QUESTION,
+    validate_max=True,
+    absolute_max=MAX_KPIS_PER_QUESTION + 2,
+)

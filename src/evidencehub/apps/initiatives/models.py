@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from evidencehub.apps.accounts.models import Organisation
+from evidencehub.apps.accounts.models import Organisation, slug_validator
 from evidencehub.core.evidence import Design
 from evidencehub.core.logic_model import LogicModel as CoreLogicModel
 
@@ -66,7 +66,9 @@ class Initiative(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="initiatives"
     )
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    slug = models.SlugField(
+        _("short name"), max_length=60, unique=True, validators=[slug_validator]
+    )
     description = models.TextField(_("description"), blank=True, max_length=4000)
     intervention_type = models.CharField(
         _("intervention type"), max_length=30, choices=InterventionType.choices
@@ -108,6 +110,7 @@ class Initiative(models.Model):
                 | models.Q(start_date__isnull=True)
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="initiative_ends_after_start",
+                violation_error_message=_("The end date is before the start date."),
             )
         ]
 
@@ -168,7 +171,7 @@ class EvaluationPlan(models.Model):
         _("how long raw records are kept (days)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(36500)],
     )
     safeguarding_route = models.TextField(
         _("safeguarding and escalation route"), blank=True, max_length=4000

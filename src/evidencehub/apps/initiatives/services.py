@@ -40,6 +40,7 @@ INITIATIVE_FIELDS = (
     "status",
     "website",
 )
+MAX_KPIS_PER_QUESTION = 20
 PLAN_FIELDS = (
     "summary",
     "purpose",
@@ -246,6 +247,10 @@ def question_save(
     question.design = design
     question.design_notes = design_notes
     question.full_clean(exclude=["plan"])
+    if len(kpi_targets or []) > MAX_KPIS_PER_QUESTION:
+        raise ValidationError(
+            {"kpi_targets": f"at most {MAX_KPIS_PER_QUESTION} KPIs per question"}
+        )
     targets = [_clean_target(raw, i) for i, raw in enumerate(kpi_targets or [])]
     question.save()
     question.kpi_targets.all().delete()

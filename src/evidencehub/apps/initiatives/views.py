@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from evidencehub.apps.accounts.decorators import organisation_required
 from evidencehub.apps.accounts.models import Organisation
@@ -358,7 +357,6 @@ def question_edit(
     )
 
 
-@require_POST
 @initiative_required(Capability.EDIT_PLAN)
 def question_remove(
     request: HttpRequest, initiative: Initiative, role: Role, question_id: int
@@ -366,9 +364,15 @@ def question_remove(
     question = get_object_or_404(
         EvaluationQuestion, pk=question_id, plan__initiative=initiative
     )
-    question_delete(actor=request.user, question=question)  # type: ignore[arg-type]
-    messages.success(request, _("Question deleted."))
-    return redirect("initiatives:plan", slug=initiative.slug)
+    if request.method == "POST":
+        question_delete(actor=request.user, question=question)  # type: ignore[arg-type]
+        messages.success(request, _("Question deleted."))
+        return redirect("initiatives:plan", slug=initiative.slug)
+    return render(
+        request,
+        "initiatives/question_delete.html",
+        {"initiative": initiative, "question": question},
+    )
 
 
 @initiative_required()
