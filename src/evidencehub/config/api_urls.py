@@ -71,4 +71,5 @@ urlpatterns = [
     ),
     path("", include("evidencehub.apps.collect.api_urls")),
     path("", include("evidencehub.apps.funding.api_urls")),
+    path("", include("evidencehub.apps.instruments.api_urls")),
 ]

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "evidencehub.apps.initiatives",
     "evidencehub.apps.collect",
     "evidencehub.apps.funding",
+    "evidencehub.apps.instruments",
 ]
 
 MIDDLEWARE = [

@@ -34,7 +34,11 @@ DEMO_PASSWORD = "evidencehub-demo"
 DEMO_EMAIL_DOMAIN = "demo.example"
 CONSORTIUM_SLUG = "demo-consortium"
 # Apps that add their own synthetic data; each module has ``load(*, reset)``.
-EXTENSIONS = ("evidencehub.apps.collect.demo", "evidencehub.apps.funding.demo")
+EXTENSIONS = (
+    "evidencehub.apps.collect.demo",
+    "evidencehub.apps.funding.demo",
+    "evidencehub.apps.instruments.demo",
+)
 
 
 @dataclass(frozen=True)
