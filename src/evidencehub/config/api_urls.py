@@ -72,4 +72,6 @@ urlpatterns = [
     path("", include("evidencehub.apps.collect.api_urls")),
     path("", include("evidencehub.apps.funding.api_urls")),
     path("", include("evidencehub.apps.instruments.api_urls")),
+    path("", include("evidencehub.apps.kpis.api_urls")),
+    path("", include("evidencehub.apps.operations.api_urls")),
 ]

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "evidencehub.apps.collect",
     "evidencehub.apps.funding",
     "evidencehub.apps.instruments",
+    "evidencehub.apps.kpis",
+    "evidencehub.apps.operations",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("evidencehub.apps.collect.urls")),
     path("", include("evidencehub.apps.funding.urls")),
     path("", include("evidencehub.apps.instruments.urls")),
+    path("", include("evidencehub.apps.kpis.urls")),
+    path("", include("evidencehub.apps.operations.urls")),
     path("o/<slug:org_slug>/audit/", audit_views.audit_log, name="audit_log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

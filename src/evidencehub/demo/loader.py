@@ -38,6 +38,8 @@ EXTENSIONS = (
     "evidencehub.apps.collect.demo",
     "evidencehub.apps.funding.demo",
     "evidencehub.apps.instruments.demo",
+    "evidencehub.apps.operations.demo",
+    "evidencehub.apps.kpis.demo",
 )
 
 

@@ -1,0 +1,2 @@
+"""KPI catalogue and engine: core criteria for success, scorecards and evidence
+levels."""

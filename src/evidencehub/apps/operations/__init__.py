@@ -1,0 +1,2 @@
+"""Organisation inputs: costs, funding sources, staff support, materials and
+readability, policy alignment."""
