@@ -311,5 +311,10 @@ EVIDENCEHUB_RAW_EVENT_RETENTION_DAYS = env_int(
     "EVIDENCEHUB_RAW_EVENT_RETENTION_DAYS", 90
 )
 
+# Public survey pages and API: answers accepted per client and minute.
+EVIDENCEHUB_SURVEY_SUBMISSIONS_PER_MINUTE = env_int(
+    "EVIDENCEHUB_SURVEY_SUBMISSIONS_PER_MINUTE", 30
+)
+
 # Small-cell threshold for figures that leave an organisation (never below 5).
 SUPPRESSION_THRESHOLD = max(5, env_int("EVIDENCEHUB_SUPPRESSION_THRESHOLD", 10))

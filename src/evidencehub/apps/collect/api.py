@@ -8,15 +8,11 @@ initiative through ``api_initiative`` (404 for outsiders).
 
 from __future__ import annotations
 
-import hashlib
 import json
-import secrets
-import time
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.http import HttpResponse
@@ -30,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from evidencehub.api.tenancy import api_initiative
+from evidencehub.api.throttle import client_fingerprint, client_ip, retry_after
 from evidencehub.apps.collect import selectors, services
 from evidencehub.apps.collect.models import (
     AggregateFigure,
@@ -48,25 +45,10 @@ GIF = (
     b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00"
     b"\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
 )
-# Throttle buckets are keyed by a hash of the client address under a key that
-# exists only in this process's memory, so even the cache holds no address.
-_THROTTLE_KEY = secrets.token_bytes(32)
 
 
 def _setting(name: str, default: Any) -> Any:
     return getattr(settings, name, default)
-
-
-def _client_ip(request: Any) -> str:
-    """The client address, from ``REMOTE_ADDR`` or, behind a reverse proxy,
-    the header named by ``EVIDENCEHUB_CLIENT_IP_HEADER`` (last entry of a
-    list, the one the proxy added). Used in memory only."""
-    header = _setting("EVIDENCEHUB_CLIENT_IP_HEADER", "")
-    if header:
-        value = request.META.get(header, "")
-        if value:
-            return str(value).split(",")[-1].strip()
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def _json(data: dict[str, Any], code: int, origin: str = "") -> HttpResponse:
@@ -81,18 +63,9 @@ def _json(data: dict[str, Any], code: int, origin: str = "") -> HttpResponse:
 
 
 def _throttled(name: str, amount: int, limit: int, origin: str) -> HttpResponse | None:
-    window = 60
-    now = time.time()
-    bucket = f"collect:{name}:{int(now // window)}"
-    cache.add(bucket, 0, window + 5)
-    try:
-        used = cache.incr(bucket, amount)
-    except ValueError:  # evicted between add and incr
-        cache.set(bucket, amount, window + 5)
-        used = amount
-    if used <= limit:
+    retry = retry_after(f"collect:{name}", amount, limit)
+    if retry is None:
         return None
-    retry = max(1, int(window - now % window) + 1)
     response = _json(
         {"detail": "Too many requests; try again later.", "retry_after": retry},
         429,
@@ -205,11 +178,9 @@ class CollectApi(APIView):
                 cors = origin
         else:
             source = Source.API
-        ip = _client_ip(raw)
+        ip = client_ip(raw)
         user_agent = str(raw.META.get("HTTP_USER_AGENT", ""))
-        client = hashlib.blake2b(
-            f"{ip}\x1f{user_agent}".encode(), key=_THROTTLE_KEY, digest_size=12
-        ).hexdigest()
+        client = client_fingerprint(raw)
         limited = _throttled(
             f"client:{client}",
             1,

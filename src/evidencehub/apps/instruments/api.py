@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -19,6 +20,7 @@ from rest_framework.views import APIView
 
 from evidencehub.api.serializers import StrictSerializer
 from evidencehub.api.tenancy import api_initiative
+from evidencehub.api.throttle import client_fingerprint, retry_after
 from evidencehub.apps.instruments import selectors, services
 from evidencehub.apps.instruments.models import (
     InstrumentVersion,
@@ -245,6 +247,14 @@ class SurveyResponseInput(StrictSerializer):
     language = serializers.CharField(required=False, allow_blank=True, max_length=16)
 
 
+def submission_retry_after(request: Any) -> int | None:
+    """Seconds to wait when this client sent too many answers this minute
+    (``EVIDENCEHUB_SURVEY_SUBMISSIONS_PER_MINUTE``, default 30); no address is
+    kept (see evidencehub.api.throttle)."""
+    limit = int(getattr(settings, "EVIDENCEHUB_SURVEY_SUBMISSIONS_PER_MINUTE", 30))
+    return retry_after(f"survey:{client_fingerprint(request)}", 1, limit)
+
+
 class SurveyResponseApi(APIView):
     """Public: submit answers to an open questionnaire (e.g. a micro-survey
     embedded in a service's page). Answers ``risk: true`` with the crisis
@@ -274,6 +284,13 @@ class SurveyResponseApi(APIView):
         },
     )
     def post(self, request: Request, public_id: str) -> Response:
+        retry = submission_retry_after(request)
+        if retry is not None:
+            return Response(
+                {"detail": "Too many submissions; try again later."},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": str(retry)},
+            )
         q = selectors.questionnaire_by_public_id(public_id)
         if q is None:
             raise NotFound()

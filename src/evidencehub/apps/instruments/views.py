@@ -22,6 +22,7 @@ from evidencehub.apps.accounts.views import _apply_errors
 from evidencehub.apps.initiatives.models import Initiative
 from evidencehub.apps.initiatives.views import initiative_required
 from evidencehub.apps.instruments import selectors, services
+from evidencehub.apps.instruments.api import submission_retry_after
 from evidencehub.apps.instruments.forms import (
     DefinitionImportForm,
     QuestionnaireForm,
@@ -396,6 +397,16 @@ def survey(request: HttpRequest, public_id: str) -> HttpResponse:
     }
     if not q.is_open:
         return render(request, "instruments/survey_closed.html", ctx, status=410)
+    if request.method == "POST":
+        retry = submission_retry_after(request)
+        if retry is not None:
+            response = HttpResponse(
+                _("Too many answers were sent from here. Please wait a minute."),
+                status=429,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = str(retry)
+            return response
     if request.method != "POST":
         ctx["code"] = (
             format_code(generate_code()) if ctx["is_baseline"] and q.ask_code else ""
