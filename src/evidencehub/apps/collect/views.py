@@ -29,6 +29,7 @@ from evidencehub.apps.collect.importers import import_file
 from evidencehub.apps.collect.models import Source
 from evidencehub.apps.initiatives.models import Initiative
 from evidencehub.apps.initiatives.views import initiative_required
+from evidencehub.core.collect.contacts import FIELDS as CONTACT_FIELDS
 from evidencehub.core.collect.events import CHANNELS, EVENT_TYPES, REFERRERS
 from evidencehub.core.collect.figures import DATA_ELEMENTS, validate_figure
 from evidencehub.core.permissions import Capability, Role, role_can
@@ -255,26 +256,7 @@ def _import_page(
                     % {"n": report.imported, "r": report.rejected},
                 )
     columns = {
-        "contacts": [
-            "date",
-            "hour",
-            "channel",
-            "status",
-            "caller_type",
-            "offending_status",
-            "concerns",
-            "risk_level",
-            "self_harm_risk",
-            "distress_start",
-            "distress_end",
-            "actions",
-            "repeat_contact",
-            "previous_actions_taken",
-            "pseudonym",
-            "safeguarding",
-            "duration",
-            "fidelity_sample",
-        ],
+        "contacts": list(CONTACT_FIELDS),
         "figures": [
             "element",
             "period_start",
