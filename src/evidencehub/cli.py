@@ -80,6 +80,8 @@ def _gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
         "--access-logformat",
         '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
         "--no-control-socket",
+        "--logger-class",
+        "evidencehub.serving.RedactingLogger",
     ]
 
 

@@ -230,6 +230,12 @@ class Table:
         values = dict.fromkeys(self.headers, "")
         errors: dict[str, str] = {}
         for i, cell in enumerate(cells):
+            if "\x00" in cell:
+                # NUL cannot be stored (PostgreSQL text) and never belongs in data.
+                errors[
+                    self.headers[i] if i < len(self.headers) else f"column {i + 1}"
+                ] = "Contains a NUL character."
+                cell = cell.replace("\x00", "")
             if i < len(self.headers):
                 values[self.headers[i]] = cell
             elif cell.strip():
@@ -250,7 +256,7 @@ class Table:
             sample = text.read(SAMPLE_BYTES)
         except UnicodeDecodeError as exc:
             raise TabularError(f"not valid {self.encoding}: {exc.reason}") from None
-        self.delimiter = delimiter or detect_delimiter(sample)
+        self.delimiter = delimiter or detect_delimiter(sample.replace("\x00", ""))
         text.seek(0)
         reader = csv.reader(text, delimiter=self.delimiter, quotechar='"', strict=True)
         try:

@@ -31,3 +31,21 @@ def test_flooding_a_survey_gets_429_with_retry_after(
     assert page.status_code == 429
     cache.clear()
     assert client.post(f"/s/{baseline.public_id}/", {}).status_code != 429
+
+
+def test_empty_answers_are_not_stored(pair: tuple[Any, Any], client: Any) -> None:
+    from evidencehub.apps.instruments.models import Response
+
+    cache.clear()
+    baseline, _end = pair
+    api = client.post(
+        f"/api/v1/surveys/{baseline.public_id}/responses/",
+        {"answers": {}},
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+    assert "answers" in api.json()
+    page = client.post(f"/s/{baseline.public_id}/", {})
+    assert page.status_code == 400
+    assert "Please answer at least one question." in page.content.decode()
+    assert Response.objects.count() == 0

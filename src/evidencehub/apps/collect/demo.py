@@ -15,6 +15,7 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -39,6 +40,14 @@ from evidencehub.apps.initiatives.models import Initiative
 from evidencehub.core.collect.events import CleanEvent
 
 DEMO_ORIGINS = ["http://127.0.0.1:8000", "http://localhost:8000"]
+
+
+def _demo_origins() -> list[str]:
+    """The demo origins plus the address this installation is served on."""
+    base = str(getattr(settings, "EVIDENCEHUB_BASE_URL", "")).rstrip("/")
+    return sorted({*DEMO_ORIGINS, base} - {""})
+
+
 RAW_DAYS = 7
 SEED = 20261129
 
@@ -397,16 +406,24 @@ def load(*, reset: bool = False) -> dict[str, int]:
             if profile["modules"] and not settings_obj.modules:
                 settings_obj.modules = profile["modules"]
                 settings_obj.save()
-            if not CollectionKey.objects.filter(
+            origins = _demo_origins()
+            key = CollectionKey.objects.filter(
                 initiative=initiative, kind=KeyKind.SITE, revoked_at=None
-            ).exists():
+            ).first()
+            if key is None:
                 CollectionKey.objects.create(
                     initiative=initiative,
                     kind=KeyKind.SITE,
                     name="Demo website (synthetic)",
                     public_id=f"pk_demo_{slug.replace('-', '_')}",
-                    allowed_origins=DEMO_ORIGINS,
+                    allowed_origins=origins,
                 )
+            elif key.name == "Demo website (synthetic)" and not set(origins) <= set(
+                key.allowed_origins
+            ):
+                # The demo may be served on another port than last time.
+                key.allowed_origins = sorted(set(key.allowed_origins) | set(origins))
+                key.save(update_fields=["allowed_origins"])
             if DailyTotal.objects.filter(initiative=initiative).exists():
                 continue
             rollups, totals, dropped = _rollups(

@@ -749,7 +749,8 @@ def clean_search_params(params: dict[str, Any]) -> dict[str, Any]:
 def saved_search_create(
     *, actor: User, organisation: Organisation, name: str, params: dict[str, Any]
 ) -> SavedSearch:
-    name = (name or "").strip()
+    # One line of plain text: names travel into calendar feeds and e-mails.
+    name = " ".join((name or "").split())
     if not name:
         raise ValidationError({"name": "give the search a name"})
     if len(name) > 120:

@@ -386,6 +386,12 @@ def response_submit(
     for it in inst.items:
         if it.required and it.kind == "choice" and answers.get(it.id) in (None, ""):
             errors.setdefault(it.id, "Please choose an answer.")
+    answered = [it.id for it in inst.items if answers.get(it.id) not in (None, "")] + [
+        k for k, v in (text_answers or {}).items() if str(v).strip()
+    ]
+    if not answered:
+        # An empty form carries no information and would only dilute rates.
+        errors.setdefault("answers", "Please answer at least one question.")
     hashed = ""
     if code.strip():
         try:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from evidencehub.core.identity import identifying_kind
+
 # code: (label, event-level source). Sources: "event:<type>", "visitor_days",
 # "contact:<channel>:<status or *>".
 DATA_ELEMENTS: dict[str, tuple[str, str]] = {
@@ -105,6 +107,10 @@ def validate_figure(
             text = ""
         elif len(text) > limit:
             errors[name] = f"At most {limit} characters."
+        elif kind := identifying_kind(text):
+            errors[name] = (
+                f"Looks like {kind}; leave out anything that identifies a person."
+            )
         texts[name] = text.strip()
     if errors or start is None or end is None:
         return None, errors

@@ -36,18 +36,24 @@ class DeadlineEvent:
     description: str = ""
 
 
+def _one_line(text: str) -> str:
+    """Collapse line breaks and other control characters, which a property
+    value of this kind may not hold (RFC 5545, 3.3.11)."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
 def ical_feed(name: str, events: list[DeadlineEvent], *, stamp: datetime) -> bytes:
     """An RFC 5545 ``VCALENDAR`` with one event per deadline."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", _one_line(name))
     for item in events:
         event = Event()
         event.add("uid", item.uid)
         event.add("dtstamp", stamp)
-        event.add("summary", f"Deadline: {item.title}"[:250])
+        event.add("summary", _one_line(f"Deadline: {item.title}")[:250])
         if isinstance(item.when, datetime):
             event.add("dtstart", item.when)
             event.add("dtend", item.when)

@@ -311,6 +311,9 @@ def iter_table(data: bytes, file_format: str) -> Iterator[list[Any]]:
                     line += 1
                     yield []
                 line = row.line
+                if row.errors:
+                    problems = "; ".join(f"{k}: {v}" for k, v in row.errors.items())
+                    raise Giving360Error(f"Row {row.line}: {problems}")
                 yield [row.values.get(name, "") for name in table.headers]
         except TabularError as exc:
             raise Giving360Error(f"The file cannot be read: {exc}") from None
@@ -497,6 +500,8 @@ def parse_json(data: bytes) -> ParseResult:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise Giving360Error(f"The file is not valid JSON ({exc}).") from None
+    except RecursionError:
+        raise Giving360Error("The file is nested too deeply to be a package.") from None
     if isinstance(document, list):
         document = {"grants": document}
     if not isinstance(document, dict) or not isinstance(document.get("grants"), list):

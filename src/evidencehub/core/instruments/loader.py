@@ -39,6 +39,8 @@ def parse_text(text: str, *, fmt: str = "auto") -> Instrument:
         raise InstrumentError(
             [("", f"cannot be read as YAML or JSON: {exc}")]
         ) from None
+    except RecursionError:
+        raise InstrumentError([("", "the definition is nested too deeply")]) from None
     return parse_instrument(data)
 
 
