@@ -210,7 +210,12 @@ QUESTIONS: list[dict[str, Any]] = [
         "text": "Do people feel less distressed by the end of a contact?",
         "design": "within_contact",
         "kpi_targets": [
-            {"kpi_id": "W08", "direction": "at_least", "target_value": 40, "unit": "%"},
+            {
+                "kpi_id": "W08",
+                "direction": "at_most",
+                "target_value": -1,
+                "unit": "points (0-10)",
+            },
         ],
     },
 ]
