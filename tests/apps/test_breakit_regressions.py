@@ -135,3 +135,12 @@ def test_gunicorn_accepts_the_logger_class() -> None:
     config.set("logger_class", "evidencehub.serving.RedactingLogger")
     logger = RedactingLogger(config)
     assert any(isinstance(f, RedactAddresses) for f in logger.error_log.filters)
+
+
+def test_json_lines_headers_are_known_when_the_table_opens() -> None:
+    table = open_table(
+        io.BytesIO(b'{"phq9_1": 1, "phq9_2": 0}\n{"phq9_1": 2, "phq9_2": 3}\n'),
+        format="jsonl",
+    )
+    assert table.headers == ["phq9_1", "phq9_2"]
+    assert [r.values["phq9_1"] for r in table] == ["1", "2"]

@@ -31,6 +31,7 @@ import codecs
 import contextlib
 import csv
 import io
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -327,7 +328,11 @@ class Table:
         self.encoding = "utf-8"
         text = io.TextIOWrapper(self._stream, encoding="utf-8-sig")
         self._text = text
-        return self._iter_jsonl(text)
+        rows = self._iter_jsonl(text)
+        # Read the first object now: its keys are the headers callers expect
+        # to see as soon as the table is open, as for CSV and XLSX.
+        first = next(rows, None)
+        return rows if first is None else itertools.chain([first], rows)
 
     def _iter_jsonl(self, text: IO[str]) -> Iterator[Row]:
         line = 0

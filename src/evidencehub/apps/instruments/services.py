@@ -455,6 +455,8 @@ def store_score(*, response: Response, result: Score) -> ResponseScore:
 
 MAX_IMPORT_ROWS = 50_000
 _SPECIAL_COLUMNS = ("code", "submitted_at")
+# No answers can predate online services of this kind; older dates are typos.
+EARLIEST_RESPONSE_YEAR = 2000
 
 
 @dataclass
@@ -538,6 +540,14 @@ def responses_import(
             else:
                 if moment > now:
                     report.errors.append((row.line, "submitted_at", "is in the future"))
+                elif moment.year < EARLIEST_RESPONSE_YEAR:
+                    report.errors.append(
+                        (
+                            row.line,
+                            "submitted_at",
+                            f"is before {EARLIEST_RESPONSE_YEAR}; check the date",
+                        )
+                    )
         ready.append(
             (
                 Response(
