@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from io import BytesIO
-from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -40,6 +39,7 @@ from evidencehub.apps.accounts.services import (
     organisation_create,
 )
 from evidencehub.apps.audit.services import audit_record
+from evidencehub.apps.forms import apply_validation_error
 from evidencehub.core.permissions import Capability, Role
 
 
@@ -76,19 +76,11 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Organisation created. You are its admin."))
             return redirect("initiatives:organisation", org_slug=organisation.slug)
     return render(request, "accounts/organisation_form.html", {"form": form})
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @organisation_required(Capability.MANAGE_MEMBERS)
@@ -104,7 +96,7 @@ def members(
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             if created:
                 messages.success(

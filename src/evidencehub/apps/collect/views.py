@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evidencehub.apps.accounts.views import _apply_errors
 from evidencehub.apps.collect import selectors, services
 from evidencehub.apps.collect.forms import (
     ContactForm,
@@ -27,6 +26,7 @@ from evidencehub.apps.collect.forms import (
 )
 from evidencehub.apps.collect.importers import import_file
 from evidencehub.apps.collect.models import Source
+from evidencehub.apps.forms import apply_validation_error
 from evidencehub.apps.initiatives.models import Initiative
 from evidencehub.apps.initiatives.views import initiative_required
 from evidencehub.core.collect.contacts import FIELDS as CONTACT_FIELDS
@@ -93,7 +93,7 @@ def keys(request: HttpRequest, initiative: Initiative, role: Role) -> HttpRespon
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             new_token = new.token
             messages.success(request, _("Key created."))
@@ -182,7 +182,7 @@ def collection_settings(
                     raw_event_days=days,
                 )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Collection settings saved."))
             return redirect("collect:overview", slug=initiative.slug)
@@ -214,7 +214,7 @@ def contact_new(
                 source=Source.FORM,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Contact recorded."))
             if "another" in request.POST:
@@ -301,7 +301,7 @@ def figures(request: HttpRequest, initiative: Initiative, role: Role) -> HttpRes
                 form.cleaned_data, today=timezone.localdate()
             )
             if clean is None:
-                _apply_errors(form, ValidationError(errors))
+                apply_validation_error(form, ValidationError(errors))
             else:
                 services.figure_save(
                     actor=request.user,  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from evidencehub.apps.accounts.decorators import organisation_required
 from evidencehub.apps.accounts.models import Organisation, User
 from evidencehub.apps.accounts.selectors import organisations_for_user
-from evidencehub.apps.accounts.views import _apply_errors
+from evidencehub.apps.forms import apply_validation_error
 from evidencehub.apps.funding import selectors, services
 from evidencehub.apps.funding.forms import (
     AnonymiseForm,
@@ -315,7 +315,7 @@ def person_settings(request: HttpRequest) -> HttpResponse:
         try:
             services.person_settings_update(user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("funding:settings")
@@ -422,7 +422,7 @@ def profile_edit(
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Funding profile saved."))
             return redirect("funding:organisation", org_slug=organisation.slug)
@@ -519,7 +519,7 @@ def share(
                 ),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Shared with your colleagues."))
             return redirect("funding:call", key=call.key)
@@ -562,7 +562,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 target_key=target_key if data["kind"] == "correction" else "",
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request, _("Thank you. A platform admin will review your proposal.")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from evidencehub.apps.accounts.decorators import organisation_required
 from evidencehub.apps.accounts.models import Organisation
-from evidencehub.apps.accounts.views import _apply_errors
+from evidencehub.apps.forms import apply_validation_error
 from evidencehub.apps.initiatives.forms import (
     InitiativeForm,
     KpiTargetFormSet,
@@ -110,7 +110,7 @@ def initiative_new(
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Initiative created."))
             return redirect("initiatives:detail", slug=initiative.slug)
@@ -159,7 +159,7 @@ def initiative_edit(
                 **data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("initiatives:detail", slug=initiative.slug)
@@ -221,7 +221,7 @@ def logic_model(
                     parts=form.parts(),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, _("Logic model saved."))
                 return redirect("initiatives:logic_model", slug=initiative.slug)
@@ -269,7 +269,7 @@ def plan_edit(request: HttpRequest, initiative: Initiative, role: Role) -> HttpR
         try:
             plan_update(actor=request.user, initiative=initiative, **data)  # type: ignore[arg-type]
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Evaluation plan saved."))
             return redirect("initiatives:plan", slug=initiative.slug)
@@ -337,7 +337,7 @@ def question_edit(
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Question saved."))
             return redirect("initiatives:plan", slug=initiative.slug)

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evidencehub.apps.accounts.views import _apply_errors
+from evidencehub.apps.forms import apply_validation_error
 from evidencehub.apps.initiatives.models import Initiative
 from evidencehub.apps.initiatives.views import initiative_required
 from evidencehub.apps.instruments import selectors, services
@@ -121,7 +121,7 @@ def questionnaire_new(
                 allow_free_text=form.cleaned_data["allow_free_text"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request, _("Questionnaire created. Its public link is below.")
@@ -218,7 +218,7 @@ def survey_settings(
                 crisis_text=form.cleaned_data["crisis_text"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("instruments:list", slug=initiative.slug)
@@ -267,7 +267,7 @@ def definition_import(
             except (RedcapError, InstrumentError) as exc:
                 form.add_error("file", str(exc))
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             for rep in reports:
                 if rep.instrument is None:
                     continue
