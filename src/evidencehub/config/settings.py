@@ -207,7 +207,6 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "evidencehub@localhost")
 # Public address of this installation, used in links sent by e-mail.
 EVIDENCEHUB_BASE_URL = env_str("EVIDENCEHUB_BASE_URL", "http://127.0.0.1:8000")
-EVIDENCEHUB_SITE_URL = EVIDENCEHUB_BASE_URL
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]

@@ -40,7 +40,7 @@ DIGEST_EVERY = timedelta(days=7)
 
 def site_url() -> str:
     return str(
-        getattr(settings, "EVIDENCEHUB_SITE_URL", "http://127.0.0.1:8000")
+        getattr(settings, "EVIDENCEHUB_BASE_URL", "http://127.0.0.1:8000")
     ).rstrip("/")
 
 
