@@ -26,3 +26,16 @@ PASSWORD_HASHERS = [
 # Serve static files from the app folders without a collectstatic step.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's shared-cache in-memory database: the browser tests'
+    # live server writes from another thread, and shared-cache SQLite answers
+    # such overlaps with "table is locked" at once instead of waiting the busy
+    # timeout, as WAL on a file does (and as production does).
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(
+            tempfile.gettempdir(), f"evidencehub-test-{os.getpid()}.sqlite3"
+        )
+    }
