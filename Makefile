@@ -18,8 +18,13 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
+VENDOR := src/evidencehub/apps/reports/static/reports/vendor
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
+	@mkdir -p $(VENDOR)
+	cp node_modules/vega/build/vega.min.js node_modules/vega-lite/build/vega-lite.min.js \
+	   node_modules/vega-embed/build/vega-embed.min.js $(VENDOR)/
 	@touch node_modules/.installed
 
 run: install

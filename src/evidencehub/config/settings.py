@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "evidencehub.apps.instruments",
     "evidencehub.apps.kpis",
     "evidencehub.apps.operations",
+    "evidencehub.apps.disclosure",
+    "evidencehub.apps.federation",
+    "evidencehub.apps.reports",
 ]
 
 MIDDLEWARE = [
