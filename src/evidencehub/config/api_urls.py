@@ -74,4 +74,9 @@ urlpatterns = [
     path("", include("evidencehub.apps.instruments.api_urls")),
     path("", include("evidencehub.apps.kpis.api_urls")),
     path("", include("evidencehub.apps.operations.api_urls")),
+    path("", include("evidencehub.apps.disclosure.api_urls")),
+    path("", include("evidencehub.apps.privacy.api_urls")),
+    path("", include("evidencehub.apps.federation.api_urls")),
+    path("", include("evidencehub.apps.reports.api_urls")),
+    path("", include("evidencehub.apps.sharing.api_urls")),
 ]

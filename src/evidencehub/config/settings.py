@@ -84,7 +84,9 @@ INSTALLED_APPS = [
     "evidencehub.apps.operations",
     "evidencehub.apps.disclosure",
     "evidencehub.apps.federation",
+    "evidencehub.apps.privacy",
     "evidencehub.apps.reports",
+    "evidencehub.apps.sharing",
 ]
 
 MIDDLEWARE = [

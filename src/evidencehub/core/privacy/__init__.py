@@ -1,0 +1,1 @@
+"""Differential privacy for figures released across organisations."""
