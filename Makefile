@@ -23,8 +23,12 @@ VENDOR := src/evidencehub/apps/reports/static/reports/vendor
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	@mkdir -p $(VENDOR)
-	cp node_modules/vega/build/vega.min.js node_modules/vega-lite/build/vega-lite.min.js \
-	   node_modules/vega-embed/build/vega-embed.min.js $(VENDOR)/
+	# Without their source maps, which are not shipped (collectstatic would
+	# refuse the dangling references).
+	for f in vega/build/vega.min.js vega-lite/build/vega-lite.min.js \
+	         vega-embed/build/vega-embed.min.js; do \
+	  sed '/^\/\/# sourceMappingURL=/d' node_modules/$$f > $(VENDOR)/$$(basename $$f); \
+	done
 	@touch node_modules/.installed
 
 run: install

@@ -115,6 +115,19 @@ def demo_wanted(environ: Mapping[str, str]) -> bool:
     )
 
 
+def worker_argv() -> list[str]:
+    """The background worker (django-tasks database backend) that renders
+    report PDFs and large exports; `run` starts it beside the web server."""
+    return [sys.executable, "-m", "evidencehub", "db_worker", "--no-reload"]
+
+
+def _start_worker() -> None:
+    import subprocess
+
+    # Same process group as the server, so Ctrl+C stops both.
+    subprocess.Popen(worker_argv())  # noqa: S603 - fixed argv, no shell
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     # With a SECRET_KEY this is a real installation: migrate and serve, but never
     # add demo accounts with a published password to it.
@@ -136,6 +149,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         print("SECRET_KEY is set: demo data was not loaded.")
     print("Stop it with Ctrl+C.", flush=True)
+    _start_worker()
     argv = _gunicorn_argv(args.host, args.port, args.workers)
     os.execv(argv[0], argv)  # noqa: S606 - replace this process with gunicorn
     return 0  # pragma: no cover

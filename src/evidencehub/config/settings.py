@@ -87,7 +87,24 @@ INSTALLED_APPS = [
     "evidencehub.apps.privacy",
     "evidencehub.apps.reports",
     "evidencehub.apps.sharing",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work (report PDFs, large exports) goes through django-tasks with
+# the database backend, so no broker is needed: `evidencehub run` starts a
+# worker beside the web server; a deployment runs `evidencehub db_worker`. The
+# test suite runs tasks at once, in the calling thread.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("EVIDENCEHUB_TESTING", False)
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -320,5 +337,37 @@ EVIDENCEHUB_SURVEY_SUBMISSIONS_PER_MINUTE = env_int(
     "EVIDENCEHUB_SURVEY_SUBMISSIONS_PER_MINUTE", 30
 )
 
-# Small-cell threshold for figures that leave an organisation (never below 5).
-SUPPRESSION_THRESHOLD = max(5, env_int("EVIDENCEHUB_SUPPRESSION_THRESHOLD", 10))
+# Small-cell threshold for figures that leave an organisation (never below 5:
+# a lower value refuses to start rather than being raised silently).
+SUPPRESSION_THRESHOLD = env_int("EVIDENCEHUB_SUPPRESSION_THRESHOLD", 10)
+if not 5 <= SUPPRESSION_THRESHOLD <= 1000:
+    raise ImproperlyConfigured(
+        f"EVIDENCEHUB_SUPPRESSION_THRESHOLD is {SUPPRESSION_THRESHOLD}; it must be "
+        "from 5 to 1000 (10 is recommended). Figures resting on fewer people would "
+        "leave the organisation unprotected, so the server refuses to start."
+    )
+# Published counts rounded to a multiple of this (unset: no rounding).
+ROUNDING_BASE: int | None = env_int("EVIDENCEHUB_ROUNDING_BASE", 0) or None
+if ROUNDING_BASE is not None and not 2 <= ROUNDING_BASE <= 100:
+    raise ImproperlyConfigured(
+        f"EVIDENCEHUB_ROUNDING_BASE is {ROUNDING_BASE}; use a whole number from 2 "
+        "to 100 (e.g. 5), or leave it unset for no rounding."
+    )
+# Private Ed25519 key that signs aggregate bundles (created mode 0600 on first use).
+EVIDENCEHUB_BUNDLE_KEY_FILE = env_str(
+    "EVIDENCEHUB_BUNDLE_KEY_FILE", str(VAR_DIR / "bundle_signing_key.pem")
+)
+
+# Differential privacy: ε each organisation may spend per calendar year.
+try:
+    EVIDENCEHUB_DP_EPSILON_PER_YEAR = float(
+        env_str("EVIDENCEHUB_DP_EPSILON_PER_YEAR", "2.0") or "2.0"
+    )
+except ValueError:
+    raise ImproperlyConfigured(
+        "EVIDENCEHUB_DP_EPSILON_PER_YEAR must be a number, for example 2.0."
+    ) from None
+if not 0 < EVIDENCEHUB_DP_EPSILON_PER_YEAR <= 100:
+    raise ImproperlyConfigured(
+        "EVIDENCEHUB_DP_EPSILON_PER_YEAR must be greater than 0 and at most 100."
+    )

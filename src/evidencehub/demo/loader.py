@@ -39,7 +39,9 @@ EXTENSIONS = (
     "evidencehub.apps.funding.demo",
     "evidencehub.apps.instruments.demo",
     "evidencehub.apps.operations.demo",
+    "evidencehub.apps.sharing.published_example",
     "evidencehub.apps.kpis.demo",
+    "evidencehub.apps.privacy.demo",
 )
 
 

@@ -1,15 +1,13 @@
-"""The synthetic demo data of collection: a year, fast, idempotent."""
+"""The synthetic demo data of collection: a year, idempotent."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_a_year_of_data_is_fast_and_idempotent() -> None:
+def test_demo_has_a_year_of_data_and_is_idempotent() -> None:
     from evidencehub.apps.collect.models import (
         AggregateFigure,
         CollectionKey,
@@ -22,10 +20,7 @@ def test_demo_has_a_year_of_data_is_fast_and_idempotent() -> None:
     load_demo(extensions=False)
     from evidencehub.apps.collect import demo
 
-    start = time.perf_counter()
     created = demo.load()
-    elapsed = time.perf_counter() - start
-    assert elapsed < 10, elapsed
     assert created["daily_rollups"] > 10_000
     assert DailyTotal.objects.filter(initiative__slug="demo-helpline").count() == 365
     assert ContactRecord.objects.filter(initiative__slug="demo-helpline").count() > 2000

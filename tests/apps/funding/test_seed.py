@@ -107,14 +107,10 @@ def test_unknown_values_are_shown_as_unknown(
         assert source["url"] in funder
 
 
-def test_demo_load_is_fast_idempotent_and_labelled(cast: Any) -> None:
-    import time
-
+def test_demo_load_is_idempotent_and_labelled(cast: Any) -> None:
     from evidencehub.apps.funding.demo import load
 
-    started = time.perf_counter()
     counts = load()
-    assert time.perf_counter() - started < 5
     assert counts["funding_records"] > 35
     assert load()["funding_records"] == 0
     for call in Call.objects.filter(origin="demo"):

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -8,15 +7,13 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_is_synthetic_fast_idempotent_and_pairs(db: Any) -> None:
+def test_demo_is_synthetic_idempotent_and_pairs(db: Any) -> None:
     from evidencehub.apps.instruments import demo, selectors
     from evidencehub.apps.instruments.models import Questionnaire, Response
     from evidencehub.demo.loader import load_demo
 
     load_demo(extensions=False)
-    start = time.monotonic()
     counts = demo.load()
-    assert time.monotonic() - start < 10
     assert counts["questionnaires"] == 5 and counts["questionnaire responses"] > 300
     assert demo.load() == {"questionnaires": 0, "questionnaire responses": 0}
     assert not Response.objects.filter(synthetic=False).exists()

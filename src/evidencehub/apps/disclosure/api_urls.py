@@ -1,5 +1,15 @@
+"""API routes of this app, included under /api/v1/ by config/api_urls.py."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from evidencehub.apps.disclosure import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "consortia/<slug:slug>/results/",
+        api.ConsortiumResultsApi.as_view(),
+        name="consortium_results",
+    ),
+]

@@ -1,5 +1,16 @@
+"""API routes of this app, included under /api/v1/ by config/api_urls.py."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from evidencehub.apps.federation import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("bundles/", api.BundleListApi.as_view(), name="bundles"),
+    path(
+        "organisations/<slug:slug>/bundle/",
+        api.OrganisationBundleApi.as_view(),
+        name="organisation_bundle",
+    ),
+]

@@ -17,10 +17,17 @@ from rest_framework.views import APIView
 
 from evidencehub.api.serializers import StrictSerializer
 from evidencehub.api.tenancy import api_initiative
+from evidencehub.apps.disclosure.selectors import INTERNAL_NOTE
 from evidencehub.apps.kpis import selectors, services
 from evidencehub.apps.kpis.presenters import kpi_dict, result_dict
 from evidencehub.core.kpis.definitions import export_package, load_catalogue
-from evidencehub.core.kpis.results import BREAKDOWNS, Period, PeriodError, parse_period
+from evidencehub.core.kpis.results import (
+    BREAKDOWNS,
+    KpiResult,
+    Period,
+    PeriodError,
+    parse_period,
+)
 from evidencehub.core.permissions import Capability
 
 
@@ -70,6 +77,14 @@ class ResultOutput(serializers.Serializer[Any]):
     notes = serializers.CharField()
     details = serializers.DictField()
     computed_at = serializers.DateTimeField(allow_null=True)
+    internal = serializers.BooleanField()
+    disclosure = serializers.CharField()
+
+
+def internal_dict(r: KpiResult) -> dict[str, Any]:
+    """A result for the organisation's own members: unprotected, and marked
+    so (``internal: true`` and the note in ``disclosure``)."""
+    return {**result_dict(r), "internal": True, "disclosure": str(INTERNAL_NOTE)}
 
 
 class ComputeInput(StrictSerializer):
@@ -137,7 +152,7 @@ class InitiativeResultsApi(APIView):
         initiative, _role = api_initiative(request, slug)
         period = _period(request.query_params.get("period"))
         rows = selectors.stored(initiative=initiative, period=period, with_groups=True)
-        return Response([result_dict(r) for r in rows])
+        return Response([internal_dict(r) for r in rows])
 
 
 class InitiativeComputeApi(APIView):
@@ -159,7 +174,7 @@ class InitiativeComputeApi(APIView):
             )
         except ValidationError as exc:
             raise DrfValidationError(exc.message_dict) from None
-        return Response([result_dict(r) for r in results])
+        return Response([internal_dict(r) for r in results])
 
 
 class ScorecardApi(APIView):
@@ -173,7 +188,9 @@ class ScorecardApi(APIView):
         card = selectors.scorecard(
             initiative=initiative, period=_period(request.query_params.get("period"))
         )
-        return Response(card.as_dict())
+        return Response(
+            {**card.as_dict(), "internal": True, "disclosure": str(INTERNAL_NOTE)}
+        )
 
 
 class EvidenceApi(APIView):

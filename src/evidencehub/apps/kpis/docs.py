@@ -62,6 +62,11 @@ def render_reference(cat: Catalogue) -> str:
                 + ", ".join(DATA_NEEDED[d] for d in k.data_needed)
                 + " |",
                 f"| computed by | {k.computed_by} |",
+                *(
+                    [f"| missing | {_cell(str(k.params['missing']))} |"]
+                    if k.params.get("missing")
+                    else []
+                ),
                 f"| sources ({k.source_status}) | "
                 + "; ".join(_cell(s) for s in k.sources)
                 + " |",

@@ -6,14 +6,16 @@ Every query goes through :func:`_rows`, which refuses SQL without the
 organisation filter (``ini.organisation_id = %s``): the initiative's
 organisation is joined and filtered in every statement, so the same queries
 run unchanged when the tables are distributed by organisation
-(``docs/how-to/scale.md``; ``tests/apps/kpis/test_org_filter.py`` checks it).
+(``docs/how-to/scale.md``; ``tests/apps/kpis/test_runs.py`` checks it).
 
 Source rules: event KPIs read daily rollups (``collect_dailyrollup`` /
 ``collect_dailytotal``) where the period has any; otherwise aggregate figures
 whose period lies wholly inside the requested one; the result's ``source``
 says which. Contact KPIs read contact records, then aggregate figures.
 Questionnaire KPIs pair the first baseline answer per user-held code (any
-time up to the period end) with the last later answer given inside the period.
+time up to the period end) with the last later answer given inside the period;
+instruments without a total score are read item by item
+(``docs/methods/kpi-item-shares.md``).
 """
 
 from __future__ import annotations
@@ -358,6 +360,29 @@ def onion_share(ctx: Context) -> list[KpiResult]:
         {"": sum(by.values())},
         "rollups",
         "Visitor-days with a page view, by entry point.",
+    )
+
+
+@register("E10")
+def feedback_rate(ctx: Context) -> list[KpiResult]:
+    """Feedback submissions per visitor-day (ReDirection reported responses
+    against visits): no event marks reaching the feedback page, so visits are
+    the denominator."""
+    if not _has_rollups(ctx):
+        return [ctx.result(STATUS_NO_DATA, notes="No event data for this period.")]
+    rows = _rows(
+        "SELECT SUM(t.visitor_days) FROM collect_dailytotal t "  # noqa: S608
+        f"{_org_join('t')} WHERE t.initiative_id = %s AND t.day >= %s "
+        "AND t.day <= %s",
+        [ctx.organisation_id, ctx.initiative_id, ctx.period.start, ctx.period.end],
+    )
+    sent = _rollup(ctx, "feedback_submitted")
+    return _ratio(
+        replace(ctx, breakdown=""),
+        {"": sum(sent.values())},
+        {"": float(rows[0][0] or 0)},
+        "rollups",
+        "Feedback submissions per visitor-day; visitor-days are not people.",
     )
 
 
@@ -850,6 +875,125 @@ def usability(ctx: Context) -> list[KpiResult]:
     ]
 
 
+# -- single items of questionnaires without a total score -----------------
+
+
+def _item_rows(ctx: Context, instrument_id: str) -> list[tuple[Any, ...]]:
+    """(code_hash, occasion, answers dict, 1 if inside the period else 0) of
+    every response to one instrument up to the period end, read once per run.
+    Only the answers of that instrument cross the wire; the item values are
+    scale points, never free text."""
+    rows: list[tuple[Any, ...]] = ctx.memo(
+        ("items", ctx.period, instrument_id),
+        lambda: _load_item_rows(ctx, instrument_id),
+    )
+    return rows
+
+
+def _load_item_rows(ctx: Context, instrument_id: str) -> list[tuple[Any, ...]]:
+    import json
+
+    end = ctx.period.end + timedelta(days=1)
+    rows = _rows(
+        "SELECT r.code_hash, q.occasion, r.answers, "  # noqa: S608
+        "CASE WHEN r.submitted_hour >= %s THEN 1 ELSE 0 END "
+        "FROM instruments_response r "
+        "JOIN instruments_questionnaire q ON q.id = r.questionnaire_id "
+        f"{_org_join('q')} "
+        "JOIN instruments_instrumentversion v ON v.id = q.instrument_version_id "
+        "WHERE q.initiative_id = %s AND v.instrument_id = %s "
+        "AND r.submitted_hour < %s ORDER BY r.submitted_hour, r.id",
+        [ctx.period.start, ctx.organisation_id, ctx.initiative_id, instrument_id, end],
+    )
+    out = []
+    for code, occasion, raw, flag in rows:
+        answers = json.loads(raw) if isinstance(raw, str) else raw
+        out.append((code, occasion, answers if isinstance(answers, dict) else {}, flag))
+    return out
+
+
+def _item_value(answers: dict[str, Any], item: str) -> float | None:
+    value = answers.get(item)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _in_period_items(ctx: Context, instrument_id: str, item: str) -> list[float]:
+    """One item's answers given inside the period (any occasion); skipped
+    items are left out of the denominator."""
+    values = []
+    for _code, _occ, answers, flag in _item_rows(ctx, instrument_id):
+        v = _item_value(answers, item)
+        if flag and v is not None:
+            values.append(v)
+    return values
+
+
+def _item_share(ctx: Context) -> list[KpiResult]:
+    """Share of respondents in the period whose answer to ``params.item`` lies
+    in [``params.low``, ``params.high``] (inclusive), with its Wilson interval.
+    With ``params.items`` (a list) the hit is "any item in range", and the
+    count per item goes to ``details``."""
+    inst, prm = _instrument(ctx), ctx.kpi.params
+    low, high = float(prm["low"]), float(prm["high"])
+    items = [str(i) for i in prm.get("items") or [prm["item"]]]
+    hits = n = 0
+    per_item = dict.fromkeys(items, 0)
+    for _code, _occ, answers, flag in _item_rows(ctx, inst):
+        values = {i: _item_value(answers, i) for i in items}
+        if not flag or all(v is None for v in values.values()):
+            continue
+        n += 1
+        inside = [i for i, v in values.items() if v is not None and low <= v <= high]
+        hits += 1 if inside else 0
+        for i in inside:
+            per_item[i] += 1
+    note = str(prm.get("threshold_source", ""))
+    r = _share_pairs(ctx, hits, n, note)[0]
+    if len(items) > 1:
+        r = replace(r, details={"per_item": per_item})
+    return [r]
+
+
+@register("W07", "B02", "B03", "B05", "M05")
+def item_share(ctx: Context) -> list[KpiResult]:
+    return _item_share(ctx)
+
+
+def _item_pairs(ctx: Context, item: str) -> tuple[list[float], list[float]]:
+    """First baseline answer per code (any time up to the period end) and the
+    last later answer inside the period, for one item: the pairing rule of
+    :func:`_make_pairs`, on an item instead of a total."""
+    first: dict[str, float] = {}
+    last: dict[str, float] = {}
+    for code, occasion, answers, flag in _item_rows(ctx, _instrument(ctx)):
+        v = _item_value(answers, item)
+        if not code or v is None:
+            continue
+        if occasion == "baseline":
+            first.setdefault(code, v)
+        elif occasion in ("end", "follow_up") and flag:
+            last[code] = v
+    linked = [c for c in last if c in first]
+    return [first[c] for c in linked], [last[c] for c in linked]
+
+
+@register("M01")
+def ruler_change(ctx: Context) -> list[KpiResult]:
+    items = [str(i) for i in ctx.kpi.params["items"]]
+    pre, post = _item_pairs(ctx, items[0])
+    r = _paired(ctx, pre, post, "responses", f"After minus before, {items[0]} ruler.")
+    extra: dict[str, Any] = {}
+    for item in items[1:]:
+        a, b = _item_pairs(ctx, item)
+        if len(a) >= 2:
+            pc = paired_change(a, b)
+            extra[f"{item}_change"] = pc.mean_change.estimate
+            extra[f"{item}_n"] = pc.n
+    return [replace(r, details={**r.details, **extra})]
+
+
 @register("D01")
 def questionnaire_completion(ctx: Context) -> list[KpiResult]:
     rows = [r for r in _responses(ctx, None) if r[4]]
@@ -959,13 +1103,17 @@ def _operations(ctx: Context) -> KpiResult:
         )
     value = out.get("value")
     method = str(out.get("method") or "operations")
-    mid, _sep, mver = method.partition(" v")
+    # The operations app names methods "id@version"; older callers "id vN".
+    mid, _sep, mver = method.partition("@" if "@" in method else " v")
     return ctx.result(
         STATUS_OK if value is not None else STATUS_NO_DATA,
         value=None if value is None else float(value),
         numerator=_num(out.get("numerator")),
         denominator=_num(out.get("denominator")),
         n=int(out.get("n") or 0),
+        # C04 carries the interval of the improvement rate into the cost.
+        lower=_num(out.get("lower")) if value is not None else None,
+        upper=_num(out.get("upper")) if value is not None else None,
         unit=str(out.get("unit") or ctx.kpi.unit),
         methods=(Method(*ENGINE_METHOD), Method(mid, mver or "1")),
         source="operations",
@@ -988,11 +1136,12 @@ def compute(ctx: Context) -> list[KpiResult]:
     func = REGISTRY.get(kpi.id) if kpi.computed_by == "engine" else None
     if func is None:
         needs = ", ".join(DATA_NEEDED[d] for d in kpi.data_needed)
+        missing = str(kpi.params.get("missing") or "")
         return [
             ctx.result(
                 STATUS_NOT_IMPLEMENTED,
-                notes=f"Defined in the catalogue, not computed by the engine yet "
-                f"(needs: {needs}).",
+                notes=f"Defined in the catalogue, not computed yet (needs: {needs})."
+                + (f" Missing: {missing}" if missing else ""),
             )
         ]
     return func(ctx)

@@ -15,6 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from evidencehub.apps.disclosure.selectors import (
+    INTERNAL_NOTE,
+    Audience,
+    audience_for,
+)
 from evidencehub.apps.initiatives.models import Initiative, KpiTarget
 from evidencehub.apps.initiatives.views import initiative_required
 from evidencehub.apps.kpis import selectors, services
@@ -76,6 +81,14 @@ def kpi_detail(request: HttpRequest, kpi_id: str) -> HttpResponse:
     )
 
 
+def _internal(request: HttpRequest, initiative: Initiative) -> dict[str, Any]:
+    """Members see their own figures unprotected, and are told so."""
+    audience = audience_for(user=request.user, organisation=initiative.organisation)
+    if audience is not Audience.INTERNAL:
+        raise Http404("No such initiative")
+    return {"internal": True, "internal_note": INTERNAL_NOTE}
+
+
 def _lines(initiative: Initiative, period: Period) -> list[dict[str, Any]]:
     cat = load_catalogue()
     results = {
@@ -124,6 +137,7 @@ def initiative_kpis(
             "can_edit_plan": role_can(role, Capability.EDIT_PLAN),
             "breakdowns": BREAKDOWNS,
             "status_text": STATUS_TEXT,
+            **_internal(request, initiative),
         },
     )
 
@@ -177,6 +191,7 @@ def scorecard(request: HttpRequest, initiative: Initiative, role: Role) -> HttpR
             "card": card,
             "rows": rows,
             "evidence": selectors.evidence(initiative=initiative, period=period),
+            **_internal(request, initiative),
         },
     )
 

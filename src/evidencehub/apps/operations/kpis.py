@@ -42,6 +42,7 @@ HANDLED = (
     "ST08",
     "ST09",
     "A01",
+    "A03",
     "P01",
 )
 PCT = Decimal("0.1")
@@ -534,6 +535,29 @@ def _a01(
     )
 
 
+def _a03(
+    initiative: Initiative, start: datetime.date, end: datetime.date
+) -> dict[str, Any]:
+    c = selectors.comprehension(initiative=initiative, start=start, end=end)
+    if c is None:
+        return _result(
+            "A03",
+            unit="%",
+            notes="No answers to a comprehension-check questionnaire in the period.",
+        )
+    return _result(
+        "A03",
+        numerator=c.clear,
+        denominator=c.answered,
+        value=_pct(c.clear, c.answered),
+        n=c.answered,
+        unit="%",
+        notes="Answers saying the information was clear (comprehension_check, "
+        "item 'clear') ÷ answers to that item; Wilson 95% CI "
+        f"{c.lower * 100:.1f}-{c.upper * 100:.1f}%.",
+    )
+
+
 def _p01(
     initiative: Initiative, start: datetime.date, end: datetime.date
 ) -> dict[str, Any]:
@@ -622,6 +646,7 @@ def compute(
         "ST08": _st08,
         "ST09": _st09,
         "A01": _a01,
+        "A03": _a03,
         "P01": _p01,
     }
     return handlers[kpi](initiative, start, end)

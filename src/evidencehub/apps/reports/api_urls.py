@@ -1,5 +1,15 @@
+"""API routes of this app, included under /api/v1/ by config/api_urls.py."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from evidencehub.apps.reports import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "initiatives/<slug:slug>/dashboard/",
+        api.DashboardApi.as_view(),
+        name="initiative_dashboard",
+    ),
+]
