@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,3 +40,25 @@ def test_pages_follow_the_chosen_language(cast: Any, client_for: Any) -> None:
     page = client.get("/initiatives/helpline-a/plan/")
     assert 'lang="de"' in page.content.decode()
     assert "Evaluationsplan" in page.content.decode()
+
+
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "evidencehub"
+CATALOGUES = sorted(PACKAGE.rglob("locale/de/LC_MESSAGES/django.po"))
+
+
+def test_every_app_catalogue_is_found() -> None:
+    apps = {p.parts[-5] for p in CATALOGUES}
+    assert {"evidencehub", "reports", "sharing", "privacy", "disclosure"} <= apps
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.parts[-5])
+def test_catalogue_placeholders_match_and_compiled_file_is_current(
+    po: Path, tmp_path: Path
+) -> None:
+    # A translation that drops or renames a %(name)s placeholder raises
+    # KeyError on the page; msgfmt --check-format catches it before that.
+    msgfmt = shutil.which("msgfmt") or "/usr/bin/msgfmt"
+    fresh = tmp_path / "django.mo"
+    subprocess.run([msgfmt, "--check-format", "-o", fresh, po], check=True)
+    mo = po.with_suffix(".mo")
+    assert mo.read_bytes() == fresh.read_bytes(), f"recompile {mo}"

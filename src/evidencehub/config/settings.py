@@ -331,6 +331,11 @@ EVIDENCEHUB_KEY_ROTATION_GRACE_DAYS = env_int("EVIDENCEHUB_KEY_ROTATION_GRACE_DA
 EVIDENCEHUB_RAW_EVENT_RETENTION_DAYS = env_int(
     "EVIDENCEHUB_RAW_EVENT_RETENTION_DAYS", 90
 )
+# Questionnaire responses stay linkable to user-held codes, with free text,
+# this long (organisations may set their own, 90-3650 days).
+EVIDENCEHUB_RESPONSE_RETENTION_DAYS = env_int(
+    "EVIDENCEHUB_RESPONSE_RETENTION_DAYS", 730
+)
 
 # Public survey pages and API: answers accepted per client and minute.
 EVIDENCEHUB_SURVEY_SUBMISSIONS_PER_MINUTE = env_int(

@@ -88,12 +88,26 @@ def test_schema_lists_endpoints(cast: Any) -> None:
         assert path in schema["paths"]
 
 
-def test_public_response_api_allows_embedding(pair: Any) -> None:
+def test_public_response_api_cors_only_for_site_key_origins(
+    cast: Any, pair: Any
+) -> None:
     from rest_framework.test import APIClient
+
+    from evidencehub.apps.collect.services import key_create
 
     base, _end = pair
     url = f"/api/v1/surveys/{base.public_id}/responses/"
     pre = APIClient().options(url, HTTP_ORIGIN="https://service.example")
+    assert "Access-Control-Allow-Origin" not in pre
+    key_create(
+        actor=cast.admin_a,
+        initiative=cast.initiative_a,
+        kind="site",
+        name="Service",
+        allowed_origins=["https://service.example"],
+    )
+    pre = APIClient().options(url, HTTP_ORIGIN="https://service.example")
     assert pre.status_code == 200
-    assert pre["Access-Control-Allow-Origin"] == "*"
+    assert pre["Access-Control-Allow-Origin"] == "https://service.example"
     assert "Content-Type" in pre["Access-Control-Allow-Headers"]
+    assert "Origin" in pre["Vary"]

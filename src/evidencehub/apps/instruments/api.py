@@ -9,7 +9,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.utils import translation
+from django.utils.translation import gettext
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as DrfValidationError
@@ -21,6 +23,7 @@ from rest_framework.views import APIView
 from evidencehub.api.serializers import StrictSerializer
 from evidencehub.api.tenancy import api_initiative
 from evidencehub.api.throttle import client_fingerprint, retry_after
+from evidencehub.apps.collect.services import normalise_origin
 from evidencehub.apps.instruments import selectors, services
 from evidencehub.apps.instruments.models import (
     InstrumentVersion,
@@ -241,10 +244,29 @@ class QuestionnaireResultsApi(APIView):
         )
 
 
+MAX_ANSWER_KEYS = 200
+
+
 class SurveyResponseInput(StrictSerializer):
     answers = serializers.DictField(child=serializers.IntegerField(allow_null=True))
     code = serializers.CharField(required=False, allow_blank=True, max_length=40)
     language = serializers.CharField(required=False, allow_blank=True, max_length=16)
+    items = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        min_length=1,
+        max_length=selectors.MAX_MICRO_ITEMS,
+    )
+
+    def validate_answers(self, value: dict[str, Any]) -> dict[str, Any]:
+        # Bounded before any key is echoed back in an error message.
+        if len(value) > MAX_ANSWER_KEYS:
+            raise serializers.ValidationError(
+                f"At most {MAX_ANSWER_KEYS} answers in one response."
+            )
+        if any(len(str(k)) > 64 for k in value):
+            raise serializers.ValidationError("Item ids have at most 64 characters.")
+        return value
 
 
 def submission_retry_after(request: Any) -> int | None:
@@ -255,10 +277,63 @@ def submission_retry_after(request: Any) -> int | None:
     return retry_after(f"survey:{client_fingerprint(request)}", 1, limit)
 
 
+def _own_origin(request: Request) -> str:
+    return f"{request._request.scheme}://{request._request.get_host()}".lower()
+
+
+def embed_origin(request: Request, q: Questionnaire | None) -> tuple[bool, str]:
+    """(allowed, origin to echo in CORS headers) for a browser request.
+
+    No ``Origin`` header (a server or a same-origin GET) and the hub's own
+    origin are allowed without CORS headers; another site only when it is
+    listed on one of the initiative's active public site keys, as for the
+    snippet's events (Fetch standard, CORS protocol)."""
+    origin = str(request._request.META.get("HTTP_ORIGIN", "")).strip()
+    if not origin:
+        return True, ""
+    try:
+        clean = normalise_origin(origin)
+    except ValueError:
+        return False, ""
+    if clean == _own_origin(request):
+        return True, ""
+    if q is not None and clean in selectors.embed_origins(initiative=q.initiative):
+        return True, origin
+    return False, ""
+
+
+def _cors(response: Any, origin: str, methods: str) -> Any:
+    response["Vary"] = "Origin"
+    if origin:
+        response["Access-Control-Allow-Origin"] = origin
+        response["Access-Control-Allow-Methods"] = methods
+        response["Access-Control-Allow-Headers"] = "Content-Type"
+        response["Access-Control-Max-Age"] = "600"
+    return response
+
+
+def _looked_up(view: APIView, kwargs: dict[str, Any]) -> Questionnaire | None:
+    """The questionnaire the handler already found, else look it up (the
+    handler may have stopped before, e.g. on a throttle)."""
+    if hasattr(view, "questionnaire"):
+        found: Questionnaire | None = view.questionnaire
+        return found
+    return selectors.questionnaire_by_public_id(str(kwargs.get("public_id", "")))
+
+
+ORIGIN_REFUSED = {
+    "origin": [
+        "This site may not embed this questionnaire: list it on one of the "
+        "initiative's public site keys."
+    ]
+}
+
+
 class SurveyResponseApi(APIView):
     """Public: submit answers to an open questionnaire (e.g. a micro-survey
     embedded in a service's page). Answers ``risk: true`` with the crisis
-    text when a safety item is above its threshold."""
+    text when a safety item is above its threshold. Browsers on other sites
+    are answered only for origins on the initiative's public site keys."""
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
@@ -266,14 +341,11 @@ class SurveyResponseApi(APIView):
     def finalize_response(
         self, request: Request, response: Any, *args: Any, **kwargs: Any
     ) -> Any:
-        """Any page may embed a micro-survey: no credentials are involved, so
-        a wildcard origin exposes nothing (CORS, Fetch standard)."""
+        """CORS headers only for origins on the initiative's site keys; no
+        credentials are ever involved."""
         response = super().finalize_response(request, response, *args, **kwargs)
-        response["Access-Control-Allow-Origin"] = "*"
-        response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
-        response["Access-Control-Allow-Headers"] = "Content-Type"
-        response["Access-Control-Max-Age"] = "600"
-        return response
+        _ok, origin = embed_origin(request, _looked_up(self, kwargs))
+        return _cors(response, origin, "POST, OPTIONS")
 
     @extend_schema(
         request=SurveyResponseInput,
@@ -291,18 +363,29 @@ class SurveyResponseApi(APIView):
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
                 headers={"Retry-After": str(retry)},
             )
-        q = selectors.questionnaire_by_public_id(public_id)
+        q = self.questionnaire = selectors.questionnaire_by_public_id(public_id)
         if q is None:
             raise NotFound()
+        if not embed_origin(request, q)[0]:
+            return Response(ORIGIN_REFUSED, status=status.HTTP_403_FORBIDDEN)
         data = SurveyResponseInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        only: list[str] | None = None
+        if "items" in values:
+            try:
+                only = selectors.micro_item_ids(
+                    questionnaire=q, raw=" ".join(values["items"])
+                )
+            except ValidationError as exc:
+                _raise(exc)
         try:
             _resp, result = services.response_submit(
                 questionnaire=q,
                 answers=values["answers"],
                 code=values.get("code", ""),
                 language=values.get("language", ""),
+                only_items=only,
             )
         except ValidationError as exc:
             _raise(exc)
@@ -310,3 +393,87 @@ class SurveyResponseApi(APIView):
         if result.risk:
             body["crisis_text"] = services.crisis_text_for(q.initiative)
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+class MicroSurveyApi(APIView):
+    """Public: the wording of one to three items of an open questionnaire
+    for a micro-survey embedded in a service's page by the snippet
+    (``?items=distress&lang=de``), with the crisis resources to show at once
+    when a safety item is answered above its threshold. Only wording whose
+    licence allows publishing is ever included."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    def finalize_response(
+        self, request: Request, response: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        _ok, origin = embed_origin(request, _looked_up(self, kwargs))
+        return _cors(response, origin, "GET, OPTIONS")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("items", str, required=True),
+            OpenApiParameter("lang", str),
+        ],
+        responses=inline_serializer(
+            "MicroSurvey",
+            {
+                "items": serializers.ListField(child=serializers.DictField()),
+                "crisis_text": serializers.CharField(),
+            },
+        ),
+        auth=[],
+    )
+    def get(self, request: Request, public_id: str) -> Response:
+        q = self.questionnaire = selectors.questionnaire_by_public_id(public_id)
+        if q is None:
+            raise NotFound()
+        if not embed_origin(request, q)[0]:
+            return Response(ORIGIN_REFUSED, status=status.HTTP_403_FORBIDDEN)
+        unknown = sorted(set(request.query_params) - {"items", "lang"})
+        if unknown:
+            raise DrfValidationError(
+                {name[:64]: ["Unknown parameter."] for name in unknown[:5]}
+            )
+        language = str(request.query_params.get("lang", ""))[:16]
+        if language not in {code for code, _name in settings.LANGUAGES}:
+            language = ""
+        try:
+            ids = selectors.micro_item_ids(
+                questionnaire=q, raw=str(request.query_params.get("items", ""))
+            )
+        except ValidationError as exc:
+            _raise(exc)
+        with translation.override(language or settings.LANGUAGE_CODE):
+            labels = {
+                "send": gettext("Send"),
+                "thanks": gettext("Thank you. Your answer has been saved."),
+                "error": gettext("Your answer could not be sent. Please try again."),
+                "crisis": gettext("Support, right now"),
+                "choose": gettext("Please choose an answer first."),
+            }
+        return Response(
+            {
+                "questionnaire": q.public_id,
+                "title": q.title,
+                "language": language,
+                "items": [
+                    {
+                        "id": it.id,
+                        "text": it.text,
+                        "options": [
+                            {"value": v, "label": lab} for v, lab in it.options
+                        ],
+                        "risk": it.risk,
+                        "risk_above": it.risk_above,
+                    }
+                    for it in selectors.micro_items(
+                        questionnaire=q, ids=ids, language=language
+                    )
+                ],
+                "crisis_text": services.crisis_text_for(q.initiative),
+                "labels": labels,
+            }
+        )

@@ -28,4 +28,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
         api.SurveyResponseApi.as_view(),
         name="survey_responses",
     ),
+    path(
+        "surveys/<slug:public_id>/micro/",
+        api.MicroSurveyApi.as_view(),
+        name="survey_micro",
+    ),
 ]

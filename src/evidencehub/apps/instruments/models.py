@@ -187,7 +187,13 @@ class Questionnaire(models.Model):
 
 class Response(models.Model):
     """One anonymous set of answers. No identity; ``submitted_hour`` is the
-    submission time truncated to the hour; ``code_hash`` is empty or an HMAC."""
+    submission time truncated to the hour; ``code_hash`` is empty or an HMAC.
+
+    ``source_fingerprint`` is set for imported rows only: a keyed hash of the
+    source row's content (and its occurrence within the file), so importing
+    the same file again adds nothing. ``minimised`` is set once retention
+    has cut the link to the user-held code (``services.responses_purge_run``).
+    """
 
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.CASCADE, related_name="responses"
@@ -198,12 +204,39 @@ class Response(models.Model):
     answers = models.JSONField(default=dict)
     text_answers = models.JSONField(default=dict, blank=True)
     synthetic = models.BooleanField(default=False)
+    source_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    minimised = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["questionnaire", "submitted_hour", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "source_fingerprint"],
+                condition=~models.Q(source_fingerprint=""),
+                name="response_import_row_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Response {self.pk} to {self.questionnaire}"
+
+
+class ResponseRetention(models.Model):
+    """How long an organisation keeps questionnaire responses linkable to
+    the user-held code and their free text (default
+    ``settings.EVIDENCEHUB_RESPONSE_RETENTION_DAYS``, 730 days)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="response_retention"
+    )
+    days = models.PositiveIntegerField(_("keep answers linkable for (days)"))
+
+    class Meta:
+        verbose_name = _("response retention")
+        verbose_name_plural = _("response retention")
+
+    def __str__(self) -> str:
+        return f"Response retention of {self.organisation}: {self.days} days"
 
 
 class ResponseScore(models.Model):

@@ -375,3 +375,108 @@ def results(*, questionnaire: Questionnaire) -> Results:
         by_month=sorted(months.items()),
         comparisons=comparisons,
     )
+
+
+# --------------------------------------------------------------------------
+# Micro-surveys embedded in a service's own pages
+# --------------------------------------------------------------------------
+
+MAX_MICRO_ITEMS = 3
+
+
+def embed_origins(*, initiative: Initiative) -> frozenset[str]:
+    """Origins listed on the initiative's active public site keys: the only
+    other sites whose pages may fetch a micro-survey or send its answer."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from evidencehub.apps.collect.models import CollectionKey, KeyKind
+
+    now = timezone.now()
+    origins: set[str] = set()
+    keys = CollectionKey.objects.filter(
+        initiative=initiative, kind=KeyKind.SITE, revoked_at=None
+    ).filter(Q(expires_at=None) | Q(expires_at__gt=now))
+    for allowed in keys.values_list("allowed_origins", flat=True):
+        origins.update(str(o) for o in allowed or [])
+    return frozenset(origins)
+
+
+def micro_item_ids(*, questionnaire: Questionnaire, raw: str) -> list[str]:
+    """Parse ``items`` (space- or comma-separated item ids) for a micro-survey.
+
+    Raises:
+        ValidationError: ``items`` empty, more than three, repeated, not a
+            choice item of the questionnaire, or wording that may not be
+            published (``items``); a closed questionnaire (``questionnaire``).
+    """
+    from django.core.exceptions import ValidationError
+
+    if not questionnaire.is_open:
+        raise ValidationError({"questionnaire": "This questionnaire is closed."})
+    inst = questionnaire.instrument_version.instrument
+    ids = [p for p in raw.replace(",", " ").split() if p][: MAX_MICRO_ITEMS + 1]
+    if not ids:
+        raise ValidationError({"items": "Name one to three item ids."})
+    if len(ids) > MAX_MICRO_ITEMS or len(raw) > 400:
+        raise ValidationError(
+            {"items": f"A micro-survey has at most {MAX_MICRO_ITEMS} items."}
+        )
+    if len(set(ids)) != len(ids):
+        raise ValidationError({"items": "An item is named twice."})
+    choice = {it.id for it in inst.items if it.kind == "choice"}
+    if any(i not in choice for i in ids):
+        raise ValidationError(
+            {"items": "Names an item this questionnaire does not have."}
+        )
+    if not inst.licence.text_may_be_shipped:
+        # Licensed wording pasted by an organisation is for its own survey
+        # pages; a public JSON copy would hand it to anyone.
+        raise ValidationError(
+            {
+                "items": "This instrument's wording may not be published, so it "
+                "cannot be embedded; use the survey page instead."
+            }
+        )
+    return ids
+
+
+def micro_items(
+    *, questionnaire: Questionnaire, ids: list[str], language: str = ""
+) -> list[FormItem]:
+    """The named items in the user's language, in the order asked for."""
+    inst = questionnaire.instrument_version.instrument
+    by_id = {it.id: it for it in inst.items}
+    return [
+        FormItem(
+            id=i,
+            text=inst.text_for(i, language),
+            options=[
+                (o.value, inst.option_label(i, o.value, language))
+                for o in by_id[i].options
+            ],
+            risk=by_id[i].risk,
+            risk_above=by_id[i].risk_above,
+            required=by_id[i].required,
+        )
+        for i in ids
+    ]
+
+
+def embed_markup(*, questionnaire: Questionnaire, public_url: str) -> str:
+    """The ``<div>`` a service pastes to embed the first (up to three) items
+    as a micro-survey, or "" when the wording may not be published."""
+    from django.utils.html import escape
+
+    inst = questionnaire.instrument_version.instrument
+    if not inst.licence.text_may_be_shipped:
+        return ""
+    ids = [it.id for it in inst.items if it.kind == "choice"][:MAX_MICRO_ITEMS]
+    if not ids:
+        return ""
+    pid = escape(questionnaire.public_id)
+    return (
+        f'<div data-evidencehub-survey="{pid}" data-items="{escape(" ".join(ids))}">\n'
+        f'  <p><a href="{escape(public_url)}">{escape(questionnaire.title)}</a></p>\n'
+        "</div>"
+    )

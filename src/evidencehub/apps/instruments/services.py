@@ -4,9 +4,10 @@ audited (anonymous responses never are)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +26,7 @@ from evidencehub.apps.instruments.models import (
     Origin,
     Questionnaire,
     Response,
+    ResponseRetention,
     ResponseScore,
     SurveySettings,
 )
@@ -363,11 +365,15 @@ def response_submit(
     text_answers: Mapping[str, str] | None = None,
     now: datetime | None = None,
     synthetic: bool = False,
+    only_items: Collection[str] | None = None,
 ) -> tuple[Response, Score]:
     """Validate, score and store one anonymous response.
 
     ``answers`` maps item ids to option values (strings from a form are
     fine). ``code`` is a user-held code or empty; only its keyed hash is kept.
+    ``only_items`` names the items a micro-survey asked: only those may be
+    answered and only those count as required (the score of a partial set
+    is stored as invalid under the instrument's missing-item rule).
 
     Raises:
         ValidationError: closed questionnaire (``questionnaire``), bad answers
@@ -384,8 +390,18 @@ def response_submit(
         errors.update(exc.errors)
         result = None
     for it in inst.items:
-        if it.required and it.kind == "choice" and answers.get(it.id) in (None, ""):
+        asked = only_items is None or it.id in only_items
+        if (
+            asked
+            and it.required
+            and it.kind == "choice"
+            and answers.get(it.id) in (None, "")
+        ):
             errors.setdefault(it.id, "Please choose an answer.")
+    if only_items is not None:
+        for key in answers:
+            if key not in only_items:
+                errors.setdefault(str(key), "was not asked in this micro-survey")
     answered = [it.id for it in inst.items if answers.get(it.id) not in (None, "")] + [
         k for k, v in (text_answers or {}).items() if str(v).strip()
     ]
@@ -461,11 +477,13 @@ EARLIEST_RESPONSE_YEAR = 2000
 
 @dataclass
 class ResponseImport:
-    """Outcome of a response import: ``imported`` rows, or none and
-    ``errors`` as (line, column, message) for every problem found."""
+    """Outcome of a response import: ``imported`` rows (and ``already`` rows
+    skipped because an earlier import stored them), or none and ``errors`` as
+    (line, column, message) for every problem found."""
 
     imported: int = 0
     rows: int = 0
+    already: int = 0
     errors: list[tuple[int, str, str]] = field(default_factory=list)
 
 
@@ -474,6 +492,50 @@ def _parse_moment(text: str) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value
+
+
+def _answer_text(value: str) -> str:
+    """``"2.0"`` → ``"2"``: JSON and spreadsheet exports often write whole
+    answer values as decimals; anything else is left for validation."""
+    text = value.strip()
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return text
+    if number.is_finite() and number == number.to_integral_value():
+        return str(int(number))
+    return text
+
+
+def _check_moment(text: str, now: datetime) -> tuple[datetime | None, str]:
+    """(moment, error) for a ``submitted_at`` cell."""
+    try:
+        moment = _parse_moment(text)
+    except ValueError:
+        return None, "is not a date (use YYYY-MM-DD)"
+    if moment > now:
+        return None, "is in the future"
+    if moment.year < EARLIEST_RESPONSE_YEAR:
+        return None, f"is before {EARLIEST_RESPONSE_YEAR}; check the date"
+    return moment, ""
+
+
+def row_fingerprint(
+    *, secret: bytes, answers: Mapping[str, int], code_hash: str, when: str, nth: int
+) -> str:
+    """Keyed hash (HMAC-SHA256, RFC 2104, under the initiative's code secret)
+    of one source row's content: answers, code hash and the ``submitted_at``
+    text as given, plus ``nth``, its occurrence among identical rows of the
+    file. Re-importing a file therefore adds nothing, while two genuinely
+    identical answers in one file are both kept. Holds no identity."""
+    import hashlib
+    import hmac
+    import json
+
+    content = json.dumps(
+        [sorted(answers.items()), code_hash, when.strip(), nth], separators=(",", ":")
+    )
+    return hmac.new(secret, content.encode(), hashlib.sha256).hexdigest()
 
 
 def responses_import(
@@ -486,12 +548,16 @@ def responses_import(
     """Import answers from another survey tool (CSV/XLSX/JSON lines read by
     ``core.tabular``). Columns: the instrument's item ids, optionally
     ``code`` (a user-held code, stored only as its keyed hash) and
-    ``submitted_at`` (ISO date or date-time, coarsened to the hour; default
-    now). All or nothing: when any row is bad nothing is stored and every
-    problem is reported with its line and column.
+    ``submitted_at`` (ISO date or date-time from 2000 on, coarsened to the
+    hour; default now). All or nothing: when any row is bad nothing is stored
+    and every problem is reported with its line and column.
 
-    Unknown columns are refused, not ignored, so a column such as ``email``
-    never slips through.
+    Importing the same file again is harmless: each row carries a keyed
+    fingerprint (:func:`row_fingerprint`) and rows already stored are
+    counted in ``already``, not stored twice.
+
+    Unknown columns (or, in JSON lines, unknown keys on any line) are
+    refused, not ignored, so a field such as ``email`` never slips through.
     """
     inst = questionnaire.instrument_version.instrument
     known = {it.id for it in inst.items if it.kind == "choice"}
@@ -508,6 +574,7 @@ def responses_import(
     secret = survey_settings(initiative=questionnaire.initiative).secret_bytes
     now = timezone.now()
     ready: list[tuple[Response, Score]] = []
+    seen: Counter[tuple[Any, ...]] = Counter()
     for row in rows:
         report.rows += 1
         if report.rows > MAX_IMPORT_ROWS:
@@ -515,7 +582,12 @@ def responses_import(
             break
         for column, message in row.errors.items():
             report.errors.append((row.line, column, message))
-        answers = {k: v for k, v in row.values.items() if k in known}
+        for key in row.values:
+            if key not in known and key not in _SPECIAL_COLUMNS and key not in headers:
+                report.errors.append(
+                    (row.line, key, "is not an item of this questionnaire")
+                )
+        answers = {k: _answer_text(v) for k, v in row.values.items() if k in known}
         try:
             result = score(inst, answers)
         except AnswerError as exc:
@@ -525,44 +597,51 @@ def responses_import(
         code = row.values.get("code", "").strip()
         if code:
             try:
-                hashed = code_hash(code, secret)
+                hashed = code_hash(normalise_code(code), secret)
             except CodeError as exc:
                 report.errors.append((row.line, "code", str(exc)))
         moment = now
         when = row.values.get("submitted_at", "").strip()
         if when:
-            try:
-                moment = _parse_moment(when)
-            except ValueError:
-                report.errors.append(
-                    (row.line, "submitted_at", "is not a date (use YYYY-MM-DD)")
-                )
-            else:
-                if moment > now:
-                    report.errors.append((row.line, "submitted_at", "is in the future"))
-                elif moment.year < EARLIEST_RESPONSE_YEAR:
-                    report.errors.append(
-                        (
-                            row.line,
-                            "submitted_at",
-                            f"is before {EARLIEST_RESPONSE_YEAR}; check the date",
-                        )
-                    )
+            parsed, problem = _check_moment(when, now)
+            if problem:
+                report.errors.append((row.line, "submitted_at", problem))
+            elif parsed is not None:
+                moment = parsed
+        clean = {k: int(v) for k, v in answers.items() if v}
+        content = (tuple(sorted(clean.items())), hashed, when)
+        seen[content] += 1
         ready.append(
             (
                 Response(
                     questionnaire=questionnaire,
                     submitted_hour=coarsen_to_hour(moment),
                     code_hash=hashed,
-                    answers={k: int(v) for k, v in answers.items() if v.strip()},
+                    answers=clean,
+                    source_fingerprint=row_fingerprint(
+                        secret=secret,
+                        answers=clean,
+                        code_hash=hashed,
+                        when=when,
+                        nth=seen[content],
+                    ),
                 ),
                 result,
             )
         )
     if report.errors:
         return report
+    stored = set(
+        Response.objects.filter(questionnaire=questionnaire)
+        .exclude(source_fingerprint="")
+        .values_list("source_fingerprint", flat=True)
+    )
+    fresh = [(r, s) for r, s in ready if r.source_fingerprint not in stored]
+    report.already = len(ready) - len(fresh)
+    if not fresh:
+        return report
     with transaction.atomic():
-        for response, result in ready:
+        for response, result in fresh:
             response.save()
             store_score(response=response, result=result)
         audit_record(
@@ -570,7 +649,175 @@ def responses_import(
             actor=actor,
             organisation=questionnaire.initiative.organisation,
             obj=questionnaire,
-            data={"rows": len(ready)},
+            data={"rows": len(fresh), "already": report.already},
         )
-    report.imported = len(ready)
+    report.imported = len(fresh)
     return report
+
+
+# -- retention -------------------------------------------------------------------
+
+DEFAULT_RESPONSE_RETENTION_DAYS = 730
+MIN_RESPONSE_RETENTION_DAYS = 90
+MAX_RESPONSE_RETENTION_DAYS = 3650
+
+
+def response_retention_days(*, organisation: Organisation) -> int:
+    """The organisation's own period, else
+    ``settings.EVIDENCEHUB_RESPONSE_RETENTION_DAYS`` (default 730)."""
+    own = (
+        ResponseRetention.objects.filter(organisation=organisation)
+        .values_list("days", flat=True)
+        .first()
+    )
+    if own:
+        return int(own)
+    return int(
+        getattr(
+            settings,
+            "EVIDENCEHUB_RESPONSE_RETENTION_DAYS",
+            DEFAULT_RESPONSE_RETENTION_DAYS,
+        )
+    )
+
+
+def response_retention_update(
+    *, actor: Any, organisation: Organisation, days: int
+) -> ResponseRetention:
+    """Raises ValidationError({"days": ...}) unless 90 <= days <= 3650."""
+    if (
+        isinstance(days, bool)
+        or not isinstance(days, int)
+        or not MIN_RESPONSE_RETENTION_DAYS <= days <= MAX_RESPONSE_RETENTION_DAYS
+    ):
+        raise ValidationError(
+            {
+                "days": f"Must be from {MIN_RESPONSE_RETENTION_DAYS} to "
+                f"{MAX_RESPONSE_RETENTION_DAYS} days."
+            }
+        )
+    obj, _created = ResponseRetention.objects.update_or_create(
+        organisation=organisation, defaults={"days": days}
+    )
+    audit_record(
+        action="evidencehub.response_retention.updated",
+        actor=actor,
+        organisation=organisation,
+        obj=obj,
+        data={"days": days},
+    )
+    return obj
+
+
+def _linkable_days(initiative: Initiative, days: int) -> int:
+    """Never shorter than the initiative's longest follow-up plus a month,
+    so a follow-up answer can still find its baseline."""
+    longest = (
+        Questionnaire.objects.filter(initiative=initiative)
+        .exclude(follow_up_months=None)
+        .order_by("-follow_up_months")
+        .values_list("follow_up_months", flat=True)
+        .first()
+    )
+    return max(days, (int(longest) + 1) * 31) if longest else days
+
+
+@dataclass
+class ResponsePurge:
+    """What one run did: ``unlinked`` responses cut from the user-held code,
+    ``texts`` free-text answers removed, per organisation slug."""
+
+    unlinked: int = 0
+    texts: int = 0
+    per_organisation: dict[str, int] = field(default_factory=dict)
+
+
+def _purge_initiative(initiative: Initiative, cutoff: datetime) -> tuple[int, int]:
+    """(responses unlinked, responses whose free text was removed)."""
+    import hashlib
+    import hmac
+    import secrets
+
+    rows = Response.objects.filter(questionnaire__initiative=initiative)
+    old = rows.filter(submitted_hour__lt=cutoff, minimised=False)
+    recent = set(
+        rows.filter(submitted_hour__gte=cutoff)
+        .exclude(code_hash="")
+        .values_list("code_hash", flat=True)
+    )
+    # A fresh key per run, never stored: within the run every response of a
+    # code gets the same new token (pairs and follow-up rates stay exactly as
+    # they were), but nobody holding the code can find them any more.
+    key = secrets.token_bytes(32)
+    texts = 0
+    changed: list[Response] = []
+    for resp in old.only("id", "code_hash", "text_answers", "language"):
+        if resp.text_answers:
+            texts += 1
+        resp.text_answers = {}
+        resp.language = ""
+        if resp.code_hash in recent:
+            # Still linkable: a later answer with this code is recent.
+            changed.append(resp)
+            continue
+        if resp.code_hash:
+            resp.code_hash = hmac.new(
+                key, resp.code_hash.encode(), hashlib.sha256
+            ).hexdigest()
+        resp.minimised = True
+        changed.append(resp)
+    Response.objects.bulk_update(
+        changed,
+        ["text_answers", "language", "code_hash", "minimised"],
+        batch_size=500,
+    )
+    return sum(1 for r in changed if r.minimised), texts
+
+
+def responses_purge_run(
+    *, now: datetime | None = None, actor: Any = None
+) -> ResponsePurge:
+    """Apply each organisation's response retention (default 730 days; never
+    shorter than an initiative's longest follow-up plus a month).
+
+    For responses older than that: free-text answers and the language are
+    removed, and once the last answer under a code is that old, the link to
+    the user-held code is cut (the code hash is replaced by a token under a
+    key that is thrown away). Answers, scores, occasions and hours stay, so
+    every figure and KPI — totals, pairs, item shares, rates — is unchanged;
+    the responses simply can no longer be found from a code. Each
+    organisation's run is audited."""
+    now = now or timezone.now()
+    result = ResponsePurge()
+    initiatives = (
+        Initiative.objects.filter(questionnaires__isnull=False)
+        .distinct()
+        .select_related("organisation")
+    )
+    for initiative in initiatives:
+        org = initiative.organisation
+        days = _linkable_days(initiative, response_retention_days(organisation=org))
+        cutoff = now - timedelta(days=days)
+        with transaction.atomic():
+            unlinked, texts = _purge_initiative(initiative, cutoff)
+            if unlinked or texts:
+                audit_record(
+                    action="evidencehub.responses.purged",
+                    actor=actor,
+                    organisation=org,
+                    actor_label="" if actor else "evidencehub purge_responses",
+                    obj=initiative,
+                    data={
+                        "unlinked": unlinked,
+                        "texts": texts,
+                        "before": cutoff.date().isoformat(),
+                        "days": days,
+                    },
+                )
+        result.unlinked += unlinked
+        result.texts += texts
+        if unlinked or texts:
+            result.per_organisation[org.slug] = (
+                result.per_organisation.get(org.slug, 0) + unlinked
+            )
+    return result

@@ -148,6 +148,10 @@ def results(
             q=q,
             results=selectors.results(questionnaire=q),
             public_url=request.build_absolute_uri(f"/s/{q.public_id}/"),
+            embed=selectors.embed_markup(
+                questionnaire=q,
+                public_url=request.build_absolute_uri(f"/s/{q.public_id}/"),
+            ),
         ),
     )
 
@@ -179,6 +183,12 @@ def responses_import(
                     request,
                     _("%(n)s responses imported and scored.") % {"n": report.imported},
                 )
+                if report.already:
+                    messages.info(
+                        request,
+                        _("%(n)s rows were imported before and were skipped.")
+                        % {"n": report.already},
+                    )
                 return redirect("instruments:results", slug=initiative.slug, pk=q.pk)
     return render(
         request,

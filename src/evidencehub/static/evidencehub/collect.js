@@ -10,6 +10,8 @@
  * Other events: data-eh-event="help_link_clicked" (with optional
  * data-eh-module, data-eh-value) on any clickable element, or
  * evidencehub.track("module_completed", {module: "m1"}).
+ * Micro-surveys: <div data-evidencehub-survey="PUBLIC_ID" data-items="distress">
+ * </div> loads ../instruments/micro-survey.js, which renders the items.
  */
 (function (w, d, n) {
   "use strict";
@@ -72,6 +74,14 @@
       module: el.getAttribute("data-eh-module"), value: el.getAttribute("data-eh-value")
     });
   }, true);
+
+  // Micro-surveys live in their own file, loaded only on pages that embed one.
+  if (d.querySelector("[data-evidencehub-survey]")) {
+    var m = d.createElement("script");
+    m.src = new URL("../instruments/micro-survey.js", s.src).href;
+    if (a("endpoint")) m.setAttribute("data-endpoint", a("endpoint"));
+    d.head.appendChild(m);
+  }
 
   w.evidencehub = { track: track, enabled: !off };
   if (a("auto") !== "false") {

@@ -1,7 +1,8 @@
 """``evidencehub worker``: the scheduled runner of the default install (no
 Redis, no Celery). Every ``--interval`` seconds it rolls up new events; once
 an hour (and at start) it purges raw events past retention and salts older
-than 48 hours. Stop it with Ctrl+C or SIGTERM."""
+than 48 hours, and applies questionnaire-response retention. Stop it with
+Ctrl+C or SIGTERM."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, close_old_connections, connection
 
 from evidencehub.apps.collect.services import purge_run, rollup_run
+from evidencehub.apps.instruments.services import responses_purge_run
 
 
 class Command(BaseCommand):
@@ -42,6 +44,11 @@ class Command(BaseCommand):
                     result = purge_run()
                     self.stdout.write(
                         f"purge: {result.events} events, {result.salts} salts"
+                    )
+                    answers = responses_purge_run()
+                    self.stdout.write(
+                        f"purge: {answers.unlinked} responses unlinked from codes, "
+                        f"{answers.texts} free-text answers removed"
                     )
                     next_purge = time.monotonic() + opts["purge_every"]
                 rolled = rollup_run()
