@@ -107,3 +107,41 @@ def test_run_is_audited(cast: Any) -> None:
 
     compute_and_store(initiative=cast.initiative_a, period=Y, kpi_ids=["R02"])
     assert AuditEvent.objects.filter(action="evidencehub.kpi_run.completed").exists()
+
+
+def test_computing_one_breakdown_keeps_the_cells_of_another(cast: Any) -> None:
+    from evidencehub.apps.kpis.models import StoredResult
+    from evidencehub.apps.kpis.services import compute_and_store
+    from evidencehub.core.kpis.results import parse_period
+    from tests.apps.kpis.conftest import contact
+
+    for channel in ("phone", "chat"):
+        contact(cast.initiative_a, date(2026, 3, 2), channel=channel)
+    period = parse_period("2026")
+
+    def cells(breakdown: str) -> int:
+        return StoredResult.objects.filter(
+            initiative=cast.initiative_a, kpi_id="R02", breakdown=breakdown
+        ).count()
+
+    compute_and_store(
+        initiative=cast.initiative_a,
+        period=period,
+        kpi_ids=["R02"],
+        breakdown="channel",
+        actor=cast.admin_a,
+    )
+    by_channel = cells("channel")
+    assert by_channel >= 2
+    compute_and_store(
+        initiative=cast.initiative_a,
+        period=period,
+        kpi_ids=["R02"],
+        breakdown="locale",
+        actor=cast.admin_a,
+    )
+    compute_and_store(
+        initiative=cast.initiative_a, period=period, kpi_ids=["R02"], actor=cast.admin_a
+    )
+    assert cells("channel") == by_channel
+    assert cells("") == 1

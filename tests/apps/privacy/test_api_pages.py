@@ -48,6 +48,10 @@ def test_release_then_over_budget_409(figures: Any, api_for: Any) -> None:
         ({"epsilon": "abc"}, "epsilon"),
         ({"epsilon": 1e300}, "epsilon"),
         ({"epsilon": "NaN"}, "epsilon"),
+        ({"epsilon": 1e-20}, "epsilon"),
+        ({"epsilon": 0.009}, "epsilon"),
+        ({"epsilon": True}, "epsilon"),
+        ({"epsilon": 0.5, "mechanism": "gaussian", "delta": True}, "delta"),
         ({"epsilon": 0.5, "mechanism": "gaussian"}, "delta"),
         ({"epsilon": 0.5, "mechanism": "gaussian", "delta": "x"}, "delta"),
         ({"epsilon": 0.5, "delta": 1e-6}, "delta"),
@@ -118,6 +122,9 @@ def test_ledger_page_release_and_refusal(figures: Any, client_for: Any) -> None:
     assert r.status_code == 400
     assert b"Nothing was released" in r.content
     r = c.post(url, {**form, "epsilon": "lots"})
+    assert r.status_code == 400
+    assert b"epsilon" in r.content
+    r = c.post(url, {**form, "epsilon": "1e-20"})
     assert r.status_code == 400
     assert b"epsilon" in r.content
     assert LedgerEntry.objects.count() == 1

@@ -169,12 +169,17 @@ def test_api_bad_input_is_400_naming_field(
 
 
 def test_page_builds_and_explains_noise(peers: Any, client_for: Any) -> None:
-    c = client_for(peers.viewer_a)
     url = "/initiatives/helpline-a/benchmarks/?kpi=R03&period=2026"
-    page = c.get(url)
+    viewer = client_for(peers.viewer_a)
+    page = viewer.get(url)
     assert page.status_code == 200
     assert b'id="no-benchmark"' in page.content
-    r = c.post("/initiatives/helpline-a/benchmarks/", {"kpi": "R03", "period": "2026"})
+    # building spends other organisations' budget: not for a viewer
+    assert b'id="who-builds"' in page.content
+    form = {"kpi": "R03", "period": "2026"}
+    assert viewer.post("/initiatives/helpline-a/benchmarks/", form).status_code == 403
+    c = client_for(peers.analyst_a)
+    r = c.post("/initiatives/helpline-a/benchmarks/", form)
     assert r.status_code == 302
     page = c.get(url)
     assert b'id="benchmark"' in page.content
@@ -199,9 +204,12 @@ def test_page_too_few_peers_message(cast: Any, client_for: Any) -> None:
 def test_ten_peers_shown_exactly(peers: Any, api_for: Any) -> None:
     for s in ("h", "i", "j", "k", "l"):
         store(make_peer(s), "R03", value=50.0, n=100)
-    r = api_for(peers.evaluator).post(
-        URL.format("helpline-a"), {"kpi": "R03", "period": "2026"}, format="json"
-    )
+    body = {"kpi": "R03", "period": "2026"}
+    # evaluators and members who may not export read benchmarks, never build them
+    for who in (peers.evaluator, peers.viewer_a, peers.staff_a):
+        refused = api_for(who).post(URL.format("helpline-a"), body, format="json")
+        assert refused.status_code == 403
+    r = api_for(peers.admin_a).post(URL.format("helpline-a"), body, format="json")
     assert r.status_code == 201
     assert r.json()["peers"] == 10
     assert r.json()["peers_text"] == "10"

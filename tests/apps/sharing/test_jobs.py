@@ -159,3 +159,21 @@ def test_expired_jobs_are_purged(results: Any) -> None:
     fresh = start(results)
     assert not BackgroundJob.objects.filter(pk=old.pk).exists()
     assert BackgroundJob.objects.filter(pk=fresh.pk).exists()
+
+
+@pytest.mark.django_db
+def test_internal_report_needs_a_role_that_may_export(
+    results: Any, api_for: Any, client_for: Any
+) -> None:
+    # The internal report shows small numbers, like an internal export.
+    body = {"period": PERIOD, "format": "html", "audience": "internal"}
+    url = "/api/v1/initiatives/helpline-a/report-jobs/"
+    for who in (results.viewer_a, results.staff_a):
+        assert api_for(who).post(url, body, format="json").status_code == 403
+    page = client_for(results.viewer_a).post(
+        "/initiatives/helpline-a/report/",
+        {"period": PERIOD, "language": "en", "audience": "internal"},
+    )
+    assert page.status_code == 400
+    assert b"audience" in page.content
+    assert api_for(results.analyst_a).post(url, body, format="json").status_code == 202

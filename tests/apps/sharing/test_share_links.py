@@ -148,6 +148,8 @@ def test_unknown_token_answers_404_and_is_logged(
         ({"language": "xx"}, "language"),
         ({"label": "x" * 101}, "label"),
         ({"label": "mail someone@example.org"}, "label"),
+        ({"label": "nul\x00byte"}, "label"),
+        ({"label": "two\nlines"}, "label"),
     ],
 )
 def test_bad_link_input_names_the_field(

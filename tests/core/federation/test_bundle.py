@@ -332,3 +332,14 @@ def test_method_ids_of_the_operations_engine_are_accepted() -> None:
     got = verify_bundle(doc, TRUSTED, known_kpis=KNOWN)
     methods = got.initiatives[0].figures[0].methods
     assert ("evidencehub.operations.c02@1", "1") in methods
+
+
+def test_impossible_figures_are_refused_even_when_signed() -> None:
+    doc = make()
+    share = doc["initiatives"][0]["results"][2]  # E01, 25 % of 120
+    share.update(value=1e300, lower=-1e300, upper=1e300)
+    msg = refused(resign(doc), "^impossible figure")
+    assert "$.initiatives[0].results[2].value" in msg and "0 to 100" in msg
+    doc = make()
+    doc["initiatives"][0]["results"][2].update(lower=40.0, upper=50.0)
+    assert "does not hold" in refused(resign(doc), "^impossible figure")

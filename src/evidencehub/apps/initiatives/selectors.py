@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from evidencehub.apps.accounts.selectors import (
     CapabilityDenied,
@@ -18,9 +19,11 @@ from evidencehub.apps.initiatives.models import (
     EvaluationPlan,
     EvaluationQuestion,
     Initiative,
+    LogicModel,
 )
 from evidencehub.core.data_protection import DataProtectionAnswers
 from evidencehub.core.evidence import EvidenceCeiling, evidence_ceiling, plan_ceiling
+from evidencehub.core.logic_model import DiagramLabels, render_svg
 from evidencehub.core.permissions import Capability, Role, role_can
 
 
@@ -152,3 +155,20 @@ def jrc_profile(*, initiative: Initiative) -> dict[str, object]:
         ),
     }
     return exported
+
+
+def logic_model_diagram(model: LogicModel) -> str:
+    """The logic model as an SVG diagram, labelled in the active language."""
+    labels = DiagramLabels(
+        title=_("Logic model"),
+        inputs=_("Inputs"),
+        activities=_("Activities"),
+        outputs=_("Outputs"),
+        outcomes=_("Outcomes"),
+        short=_("Short term"),
+        medium=_("Medium term"),
+        long=_("Long term"),
+        assumptions=_("Assumptions"),
+        empty=_("(none yet)"),
+    )
+    return render_svg(model.as_core(), labels)

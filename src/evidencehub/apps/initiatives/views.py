@@ -33,6 +33,7 @@ from evidencehub.apps.initiatives.selectors import (
     CapabilityDenied,
     data_protection_answers,
     initiative_for_user,
+    logic_model_diagram,
     plan_with_questions,
     question_ceilings,
 )
@@ -47,7 +48,7 @@ from evidencehub.apps.initiatives.services import (
 )
 from evidencehub.core.data_protection import findings
 from evidencehub.core.evidence import evidence_ceiling
-from evidencehub.core.logic_model import LOGIC_MODEL_PARTS, DiagramLabels, render_svg
+from evidencehub.core.logic_model import LOGIC_MODEL_PARTS
 from evidencehub.core.permissions import Capability, Role, role_can
 
 ViewFunc = Callable[..., HttpResponse]
@@ -188,22 +189,6 @@ def initiative_remove(
     )
 
 
-def _diagram(model: LogicModel) -> str:
-    labels = DiagramLabels(
-        title=_("Logic model"),
-        inputs=_("Inputs"),
-        activities=_("Activities"),
-        outputs=_("Outputs"),
-        outcomes=_("Outcomes"),
-        short=_("Short term"),
-        medium=_("Medium term"),
-        long=_("Long term"),
-        assumptions=_("Assumptions"),
-        empty=_("(none yet)"),
-    )
-    return render_svg(model.as_core(), labels)
-
-
 @initiative_required()
 def logic_model(
     request: HttpRequest, initiative: Initiative, role: Role
@@ -233,7 +218,7 @@ def logic_model(
         {
             "initiative": initiative,
             "model": model,
-            "diagram": _diagram(model),
+            "diagram": logic_model_diagram(model),
             "form": form,
             "parts": [(part, getattr(model, part)) for part in LOGIC_MODEL_PARTS],
         },

@@ -30,9 +30,13 @@ def _store(
     kpi_id: str,
     period: Period,
 ) -> None:
-    """Replace every stored cell of ``kpi_id`` x ``period`` in one transaction,
-    so a crash leaves either the old or the new results, never a mix."""
+    """Replace the stored total of ``kpi_id`` x ``period`` and the cells of the
+    breakdowns this run computed, in one transaction, so a crash leaves either
+    the old or the new results, never a mix. Cells of other breakdowns stay
+    until they are computed again (computing by locale keeps the channel
+    cells)."""
     now = timezone.now()
+    replaced = {"", run.breakdown, *(r.breakdown for r in results)}
     with transaction.atomic():
         StoredResult.objects.filter(
             organisation_id=initiative.organisation_id,
@@ -40,6 +44,7 @@ def _store(
             kpi_id=kpi_id,
             period_start=period.start,
             period_end=period.end,
+            breakdown__in=replaced,
         ).delete()
         StoredResult.objects.bulk_create(
             [

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -56,10 +56,20 @@ def _checked(func: Any, value: Any, field: str) -> float:
         raise serializers.ValidationError(exc.message) from None
 
 
+class NumberField(serializers.FloatField):
+    """A float that refuses JSON ``true``/``false`` (DRF would read them as
+    1.0 and 0.0, and ``true`` would then be charged as ε = 1)."""
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return float(super().to_internal_value(data))
+
+
 class BenchmarkInput(StrictSerializer):
     kpi = serializers.CharField(max_length=8)
     period = serializers.CharField(max_length=32)
-    epsilon = serializers.FloatField(required=False, default=DEFAULT_BENCHMARK_EPSILON)
+    epsilon = NumberField(required=False, default=DEFAULT_BENCHMARK_EPSILON)
 
     def validate_epsilon(self, value: float) -> float:
         return _checked(check_epsilon, value, "epsilon")
@@ -69,8 +79,8 @@ class NoisyReleaseInput(StrictSerializer):
     kpi_id = serializers.CharField(max_length=8)
     period = serializers.CharField(max_length=32)
     mechanism = serializers.ChoiceField(choices=list(MECHANISMS), default="laplace")
-    epsilon = serializers.FloatField()
-    delta = serializers.FloatField(required=False, default=0.0)
+    epsilon = NumberField()
+    delta = NumberField(required=False, default=0.0)
     contributions = serializers.IntegerField(
         required=False, default=1, min_value=1, max_value=MAX_CONTRIBUTIONS
     )
@@ -141,6 +151,11 @@ class BenchmarkApi(APIView):
     @extend_schema(request=BenchmarkInput, responses={200: dict, 201: dict})
     def post(self, request: Request, slug: str) -> Response:
         initiative, audience = _access(request, slug)
+        if not selectors.can_build_benchmark(user=request.user, initiative=initiative):
+            raise PermissionDenied(
+                "Your role does not allow this (export): building a benchmark "
+                "spends the privacy budget of every contributing organisation."
+            )
         data = BenchmarkInput(data=request.data)
         data.is_valid(raise_exception=True)
         period = _period(data.validated_data["period"])

@@ -45,13 +45,15 @@ class LedgerSummary:
 
     @property
     def remaining(self) -> float:
-        return max(0.0, self.budget - self.spent_epsilon)
+        # Sums of floats drift in the last digits (0.1 + 0.2 ...): shown
+        # rounded to 9 places, the precision of the ledger's own tolerance.
+        return round(max(0.0, self.budget - self.spent_epsilon), 9)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "year": self.year,
             "budget_epsilon": self.budget,
-            "spent_epsilon": self.spent_epsilon,
+            "spent_epsilon": round(self.spent_epsilon, 9),
             "spent_delta": self.spent_delta,
             "remaining_epsilon": self.remaining,
             "method": "evidencehub.privacy.budget v1",
@@ -262,3 +264,14 @@ def benchmark_view(
         "position_text": POSITIONS.get(pos, ""),
         "created_at": bench.created_at.isoformat(),
     }
+
+
+def can_build_benchmark(*, user: Any, initiative: Initiative) -> bool:
+    """Building a benchmark spends other organisations' privacy budget, so only
+    members whose role may export (admins and analysts) may ask for one."""
+    from evidencehub.apps.accounts.selectors import role_in
+    from evidencehub.core.permissions import Capability, role_can
+
+    return role_can(
+        role_in(user=user, organisation=initiative.organisation), Capability.EXPORT
+    )

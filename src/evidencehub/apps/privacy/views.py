@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -64,6 +64,9 @@ def benchmarks(request: HttpRequest, slug: str) -> HttpResponse:
     errors: list[str] = [period_error] if period_error else []
     if kpi is None:
         errors.append(_("kpi: unknown KPI."))
+    can_build = selectors.can_build_benchmark(user=request.user, initiative=initiative)
+    if request.method == "POST" and not can_build:
+        raise PermissionDenied
     if request.method == "POST" and not errors and kpi is not None:
         try:
             services.build_benchmark(
@@ -103,6 +106,7 @@ def benchmarks(request: HttpRequest, slug: str) -> HttpResponse:
         "privacy/benchmarks.html",
         {
             "initiative": initiative,
+            "can_build": can_build,
             "internal": audience.value == "internal",
             "period": period,
             "periods": stored_periods(initiative=initiative),

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from evidencehub.apps.accounts.models import Consortium
 from evidencehub.apps.collect.models import AggregateFigure
+from evidencehub.apps.disclosure.presenters import reason_text
 from evidencehub.apps.disclosure.selectors import (
     Audience,
     release_policy,
@@ -52,6 +53,7 @@ from evidencehub.apps.initiatives.models import (
     PreventionLevel,
     TargetGroup,
 )
+from evidencehub.apps.initiatives.selectors import logic_model_diagram
 from evidencehub.apps.kpis import selectors as kpi_selectors
 from evidencehub.apps.kpis.presenters import STATUS_TEXT
 from evidencehub.apps.operations.selectors import alignment_matrix
@@ -61,8 +63,6 @@ from evidencehub.core.disclosure import ReleasedResult
 from evidencehub.core.kpis.definitions import DOMAINS, KpiDefinition, load_catalogue
 from evidencehub.core.kpis.evidence import EVIDENCE_METHOD, EvidenceReached
 from evidencehub.core.kpis.results import Period
-from evidencehub.core.logic_model import DiagramLabels
-from evidencehub.core.logic_model import render_svg as logic_model_svg
 
 Progress = Callable[[int, int, str], None]
 FORMATS = ("html", "pdf")
@@ -195,7 +195,7 @@ def _row(rel: ReleasedResult, kpi: KpiDefinition | None) -> Row:
     return Row(
         kpi_id=r.kpi_id,
         kpi_version=r.kpi_version,
-        name=kpi.name if kpi else r.kpi_id,
+        name=_(kpi.name) if kpi else r.kpi_id,
         domain=DOMAINS.get(kpi.domain, "") if kpi else "",
         level=kpi.level if kpi else "",
         value=value,
@@ -207,7 +207,7 @@ def _row(rel: ReleasedResult, kpi: KpiDefinition | None) -> Row:
         period=r.period.label,
         status=r.status,
         withheld=rel.suppressed,
-        reasons=rel.reasons,
+        reasons=tuple(reason_text(x) for x in rel.reasons),
         notes=r.notes,
         raw=None if rel.suppressed else r.value,
         count=None if rel.suppressed else r.n,
@@ -570,20 +570,9 @@ def _logic_svg(initiative: Initiative) -> str:
     model = LogicModel.objects.filter(initiative=initiative).first()
     if model is None:
         return ""
-    labels = DiagramLabels(
-        title=_("Logic model"),
-        inputs=_("Inputs"),
-        activities=_("Activities"),
-        outputs=_("Outputs"),
-        outcomes=_("Outcomes"),
-        short=_("Short term"),
-        medium=_("Medium term"),
-        long=_("Long term"),
-        assumptions=_("Assumptions"),
-        empty=_("(none yet)"),
-    )
-    core = model.as_core()
-    return "" if core.is_empty() else logic_model_svg(core, labels)
+    if model.as_core().is_empty():
+        return ""
+    return logic_model_diagram(model)
 
 
 def _scorecard_lines(
@@ -597,7 +586,7 @@ def _scorecard_lines(
         lines.append(
             {
                 "kpi_id": ln.target.kpi_id,
-                "name": ln.kpi.name if ln.kpi else ln.target.kpi_id,
+                "name": _(ln.kpi.name) if ln.kpi else ln.target.kpi_id,
                 "target": f"{ln.target.get_direction_display()} "
                 + ("" if target is None else _num(float(target))),
                 "status": _("withheld") if hidden else words(ln.status_label),
@@ -790,7 +779,7 @@ def _comparison_rows(
         rows.append(
             {
                 "kpi_id": kid,
-                "name": kpi.name if kpi else kid,
+                "name": _(kpi.name) if kpi else kid,
                 "unit": kpi.unit if kpi else "",
                 "cells": cells,
                 "comparable": len(versions) <= 1,

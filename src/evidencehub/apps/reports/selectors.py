@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from evidencehub.apps.collect.models import CollectionSettings
+from evidencehub.apps.disclosure.presenters import reason_text
 from evidencehub.apps.disclosure.selectors import Audience, released_results
 from evidencehub.apps.initiatives.models import Initiative
 from evidencehub.apps.kpis import selectors as kpis
@@ -158,7 +159,8 @@ class _Data:
 
     def label(self, kpi_id: str) -> str:
         k = self.kpi(kpi_id)
-        return f"{k.name} ({kpi_id})" if k else kpi_id
+        # names are English in core; shown in the reader's language
+        return f"{_(k.name)} ({kpi_id})" if k else kpi_id
 
 
 def dashboard(
@@ -258,7 +260,7 @@ def _module_order(initiative: Initiative) -> dict[str, int]:
 
 def _why(r: ReleasedResult) -> str:
     if r.suppressed:
-        return r.reasons[0] if r.reasons else _("Withheld.")
+        return reason_text(r.reasons[0]) if r.reasons else _("Withheld.")
     return STATUS_TEXT.get(r.result.status, r.result.status).capitalize()
 
 
@@ -706,7 +708,7 @@ def figure_rows(
         out.append(
             {
                 "kpi_id": r.kpi_id,
-                "name": kpi.name if kpi else r.kpi_id,
+                "name": _(kpi.name) if kpi else r.kpi_id,
                 "group": group,
                 "value": number(r.value, r.unit) if shown else "",
                 "interval": interval_text(_bar(f, ""), r.unit) if shown else "",

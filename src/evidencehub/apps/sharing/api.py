@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
@@ -24,7 +24,7 @@ from evidencehub.apps.disclosure.selectors import Audience
 from evidencehub.apps.sharing import exports, selectors, services
 from evidencehub.apps.sharing.models import BackgroundJob, ShareLink
 from evidencehub.core.kpis.results import Period, PeriodError, parse_period
-from evidencehub.core.permissions import Capability
+from evidencehub.core.permissions import Capability, role_can
 
 AUDIENCES = [a.value for a in Audience]
 
@@ -197,10 +197,15 @@ class ReportJobApi(APIView):
 
     @extend_schema(request=ReportJobInput, responses={202: JobOutput})
     def post(self, request: Request, slug: str) -> Response:
-        initiative, _role = api_initiative(request, slug)
+        initiative, role = api_initiative(request, slug)
         data = ReportJobInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
+        if v["audience"] == "internal" and not role_can(role, Capability.EXPORT):
+            raise PermissionDenied(
+                "Your role does not allow this (export): the internal report "
+                "shows small numbers."
+            )
         v["period"] = _period(v["period"]).label
         job = services.job_start(
             actor=request.user,  # type: ignore[arg-type]

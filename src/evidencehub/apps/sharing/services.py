@@ -142,6 +142,8 @@ def validate_link(
         errors["label"] = "Must be text."
     elif len(label) > 100:
         errors["label"] = "At most 100 characters."
+    elif any(ord(ch) < 32 for ch in label):
+        errors["label"] = "Must be plain text on one line (no control characters)."
     elif kind := identifying_kind(label):
         errors["label"] = f"Looks like {kind}; name the funder, not a person."
     else:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.http import (
     Http404,
     HttpRequest,
@@ -25,6 +27,7 @@ from django.views.decorators.http import require_POST
 from evidencehub.apps.disclosure.selectors import Audience
 from evidencehub.apps.initiatives.models import Initiative
 from evidencehub.apps.initiatives.views import initiative_required
+from evidencehub.apps.kpis.models import StoredResult
 from evidencehub.apps.kpis.selectors import stored_periods
 from evidencehub.apps.sharing import exports, selectors, services
 from evidencehub.apps.sharing.models import BackgroundJob
@@ -215,6 +218,9 @@ def _with_pdf_link(html: bytes) -> bytes:
     return html[:end] + link + html[end:]
 
 
+SHARED_CACHE_SECONDS = 600
+
+
 def _shared(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     from evidencehub.apps.reports.rendering import render_report
 
@@ -222,13 +228,27 @@ def _shared(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     if opened.state != "active" or opened.link is None:
         return _shared_error(request, opened.state)
     link = opened.link
-    content = render_report(
+    period = parse_period(link.period)
+    # A link holder reloading (or many at once) must not re-render the PDF
+    # each time: the rendering is kept until the figures are computed again.
+    stamp = StoredResult.objects.filter(
+        organisation_id=link.initiative.organisation_id,
         initiative=link.initiative,
-        period=parse_period(link.period),
-        audience=Audience.OUTSIDE,
-        language=link.language,
-        fmt=fmt,
-    )
+        period_start=period.start,
+        period_end=period.end,
+    ).aggregate(latest=Max("computed_at"))["latest"]
+    version = stamp.isoformat() if stamp else "-"
+    key = f"evidencehub:shared:{link.token_hash}:{fmt}:{version}"
+    content = cache.get(key)
+    if content is None:
+        content = render_report(
+            initiative=link.initiative,
+            period=period,
+            audience=Audience.OUTSIDE,
+            language=link.language,
+            fmt=fmt,
+        )
+        cache.set(key, content, SHARED_CACHE_SECONDS)
     if fmt == "pdf":
         response = _file(
             content,
@@ -277,6 +297,15 @@ def report_start(
             errors["language"] = _("Choose English or German.")
         if values["audience"] not in {a.value for a in Audience}:
             errors["audience"] = _("Choose who the report is for.")
+        elif values["audience"] == Audience.INTERNAL.value and not role_can(
+            role, Capability.EXPORT
+        ):
+            # The internal report shows small numbers: like an export, it
+            # needs a role that may export (admin, analyst).
+            errors["audience"] = _(
+                "Your role may download the report for outside readers only; an "
+                "admin or analyst can download the internal report."
+            )
         if not errors:
             job = services.job_start(
                 actor=request.user,  # type: ignore[arg-type]

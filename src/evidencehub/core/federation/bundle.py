@@ -518,6 +518,25 @@ def _release_again(
         )
 
 
+def _check_plausible(
+    fig: Mapping[str, Any], numbers: Mapping[str, Any], path: str
+) -> None:
+    """A percentage lies in 0..100 and an interval holds its value: a signed
+    bundle can still carry impossible numbers, and a benchmark would take
+    them at face value."""
+    value, lower, upper = numbers["value"], numbers["lower"], numbers["upper"]
+    if fig["unit"] == "%" and not 0 <= value <= 100:
+        raise BundleError(
+            f"impossible figure at {path}.value: {fig['kpi_id']} is {value:g} %, "
+            "outside 0 to 100"
+        )
+    if lower is not None and upper is not None and not lower <= value <= upper:
+        raise BundleError(
+            f"impossible figure at {path}.lower: the interval {lower:g} to "
+            f"{upper:g} does not hold the value {value:g}"
+        )
+
+
 def _check_figure(
     fig: Mapping[str, Any],
     path: str,
@@ -559,6 +578,7 @@ def _check_figure(
                 f"rests on n={numbers['n']}, under the stated threshold {threshold}"
             )
         _release_again(fig, path, threshold, period)
+        _check_plausible(fig, numbers, path)
     return BundleFigure(
         kpi_id=kid,
         kpi_version=version,

@@ -41,7 +41,10 @@ MECHANISMS = (LAPLACE, GAUSSIAN)
 ALPHA = 0.05  # accuracy is a 95% interval of the noise
 
 # Limits on what a caller may ask for: beyond ε = 10 the noise protects
-# practically nobody; δ must be far below 1/n for any realistic n.
+# practically nobody; below ε = 0.01 the noise drowns any figure (a count's
+# 95% interval would be about ±300) and tiny values overflow the noise scale;
+# δ must be far below 1/n for any realistic n.
+MIN_EPSILON = 0.01
 MAX_EPSILON = 10.0
 MAX_DELTA = 1e-5
 MAX_CONTRIBUTIONS = 1000
@@ -100,7 +103,7 @@ class NoisyRelease:
 
 
 def check_epsilon(epsilon: Any, field: str = "epsilon") -> float:
-    """Validate ε: a finite number with ``0 < ε ≤ MAX_EPSILON``.
+    """Validate ε: a finite number with ``MIN_EPSILON ≤ ε ≤ MAX_EPSILON``.
 
     Raises:
         PrivacyInputError: naming ``field``.
@@ -111,6 +114,12 @@ def check_epsilon(epsilon: Any, field: str = "epsilon") -> float:
         raise PrivacyInputError(field, "must be a number greater than 0.")
     if epsilon > MAX_EPSILON:
         raise PrivacyInputError(field, f"may be at most {MAX_EPSILON:g}.")
+    if epsilon < MIN_EPSILON:
+        raise PrivacyInputError(
+            field,
+            f"must be at least {MIN_EPSILON:g}; smaller values add so much noise "
+            "that the figure says nothing.",
+        )
     return float(epsilon)
 
 

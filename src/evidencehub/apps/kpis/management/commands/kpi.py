@@ -1,4 +1,4 @@
-"""``evidencehub kpi list|compute|docs|export|import``."""
+"""``evidencehub kpi list|compute|docs|strings|export|import``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,12 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from evidencehub.apps.initiatives.models import Initiative
-from evidencehub.apps.kpis.docs import DOCS_PATH, render_reference
+from evidencehub.apps.kpis.docs import (
+    DOCS_PATH,
+    STRINGS_PATH,
+    render_catalogue_strings,
+    render_reference,
+)
 from evidencehub.apps.kpis.presenters import result_dict, value_text
 from evidencehub.apps.kpis.services import compute_and_store
 from evidencehub.core.kpis.definitions import (
@@ -59,6 +64,10 @@ class Command(BaseCommand):
         c.add_argument("--format", choices=["table", "json", "csv"], default="table")
         d = sub.add_parser("docs", help="Write docs/reference/kpis.md.")
         d.add_argument("--check", action="store_true", help="fail if stale")
+        t = sub.add_parser(
+            "strings", help="Write apps/kpis/catalogue_strings.py for translation."
+        )
+        t.add_argument("--check", action="store_true", help="fail if stale")
         sub.add_parser("export", help="Print the catalogue as a JSON package.")
         i = sub.add_parser("import", help="Validate a JSON package.")
         i.add_argument("path")
@@ -128,6 +137,22 @@ class Command(BaseCommand):
         DOCS_PATH.parent.mkdir(parents=True, exist_ok=True)
         DOCS_PATH.write_text(text, encoding="utf-8")
         self.stdout.write(f"wrote {DOCS_PATH}")
+
+    def _strings(self, **opts: Any) -> None:
+        text = render_catalogue_strings(load_catalogue())
+        current = (
+            STRINGS_PATH.read_text(encoding="utf-8") if STRINGS_PATH.exists() else ""
+        )
+        if opts["check"]:
+            if current != text:
+                raise CommandError(
+                    f"{STRINGS_PATH} is stale: run `evidencehub kpi strings`, "
+                    "then makemessages and translate the new entries."
+                )
+            self.stdout.write("up to date")
+            return
+        STRINGS_PATH.write_text(text, encoding="utf-8")
+        self.stdout.write(f"wrote {STRINGS_PATH}")
 
     def _export(self, **opts: Any) -> None:
         sys.stdout.write(export_package(load_catalogue()) + "\n")
