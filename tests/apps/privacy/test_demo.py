@@ -45,3 +45,39 @@ def test_demo_peers_make_a_benchmark(cast: Any, settings: Any) -> None:
     )
     assert created
     assert bench.result["peers"] == 6
+
+
+def test_recomputing_the_demo_kpis_leaves_the_peers_figures_alone(
+    cast: Any, settings: Any
+) -> None:
+    # `make run` a second time runs the KPI demo again: it must not replace
+    # the peers' synthetic figures with "no data" (they have no collected data).
+    from django.utils import timezone
+
+    from evidencehub.apps.kpis import demo as kpis_demo
+
+    settings.SUPPRESSION_THRESHOLD = 10
+    cast.initiative_a.slug = "demo-helpline"
+    cast.initiative_a.save()
+    period = parse_period(str(timezone.now().year))
+    row = store(cast.initiative_a, "R03", value=40.0, n=150, unit="%")
+    row.period_label, row.period_start, row.period_end = (
+        period.label,
+        period.start,
+        period.end,
+    )
+    row.save()
+    assert demo.load() == {"benchmark_peer_results": 5}
+    before = sorted(
+        StoredResult.objects.filter(
+            initiative__slug__startswith="demo-peer-"
+        ).values_list("initiative__slug", "kpi_id", "status", "value")
+    )
+    assert before
+    kpis_demo.load()
+    after = sorted(
+        StoredResult.objects.filter(
+            initiative__slug__startswith="demo-peer-"
+        ).values_list("initiative__slug", "kpi_id", "status", "value")
+    )
+    assert after == before

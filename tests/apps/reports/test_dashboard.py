@@ -443,3 +443,18 @@ def test_the_module_funnel_keeps_programme_order(figures: Any) -> None:
         "b-step",
         "a-last",
     ]
+
+
+def test_a_first_year_shows_its_quarters_as_the_trend(cast: Any) -> None:
+    i = cast.initiative_b
+    _store(i, "R03", "2026", value=60.0, lower=55.0, upper=65.0, n=400, unit="%")
+    for q, value in (("2026-Q1", 50.0), ("2026-Q2", 58.0), ("2026-Q3", 66.0)):
+        _store(
+            i, "R03", q, value=value, lower=value - 5, upper=value + 5, n=100, unit="%"
+        )
+    board = dashboard(initiative=i, period=Y, audience=Audience.INTERNAL)
+    trends = board.section("trends")
+    assert trends is not None
+    chart = next(c for c in trends.charts if c.title == "Trends (%)")
+    points = [(v["label"], v["value"]) for v in chart.spec["data"]["values"]]
+    assert points == [("2026-Q1", 50.0), ("2026-Q2", 58.0), ("2026-Q3", 66.0)]

@@ -463,20 +463,33 @@ def _scorecard(data: _Data) -> Section:
 
 
 def _history(data: _Data, kpi_ids: Sequence[str]) -> list[KpiResult]:
-    qs = StoredResult.objects.filter(
+    """Stored totals of this and earlier periods of the same kind; for a year
+    with no earlier year stored, its quarters instead (a first year of data
+    still shows how it went)."""
+    rows = StoredResult.objects.filter(
         organisation_id=data.initiative.organisation_id,
         initiative=data.initiative,
         kpi_id__in=kpi_ids,
-        period_kind=data.period.kind,
         breakdown="",
-        period_end__lte=data.period.end,
-    ).order_by("period_start", "kpi_id")
-    return [kpis.to_result(r) for r in qs]
+    )
+    same_kind = rows.filter(
+        period_kind=data.period.kind, period_end__lte=data.period.end
+    )
+    if data.period.kind == "year" and (
+        same_kind.values("period_start").distinct().count() < 2
+    ):
+        same_kind = rows.filter(
+            period_kind="quarter",
+            period_start__gte=data.period.start,
+            period_end__lte=data.period.end,
+        )
+    return [kpis.to_result(r) for r in same_kind.order_by("period_start", "kpi_id")]
 
 
 def _trends(data: _Data) -> Section:
-    """Stored totals of earlier periods of the same kind, for the KPIs with a
-    value now (outcomes first), at most ``MAX_TRENDS`` of them."""
+    """Stored totals of earlier periods of the same kind (or the quarters of
+    a first year), for the KPIs with a value now (outcomes first), at most
+    ``MAX_TRENDS`` of them."""
     now = [
         k
         for k, r in data.totals.items()
