@@ -4,6 +4,7 @@ platform admin who belongs to no organisation."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,17 @@ class Cast:
 
 
 PASSWORD = "a-long-test-password-42"
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """A request in German leaves German active in the test thread (Django's
+    locale middleware does not switch back); reset it so test order never
+    decides the language of another test's texts."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 @pytest.fixture

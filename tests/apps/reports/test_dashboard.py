@@ -219,7 +219,7 @@ def test_breakdown_adds_the_stored_cells(figures: Any) -> None:
         breakdown="locale",
     ).section("reach")
     assert locale is not None
-    assert any("No figures by locale" in n for n in locale.notes)
+    assert any("No figures by language" in n for n in locale.notes)
 
 
 def test_an_unknown_breakdown_names_the_field(figures: Any) -> None:

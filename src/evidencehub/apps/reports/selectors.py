@@ -93,6 +93,10 @@ CLASS_LABELS = {
     "unchanged": gettext_lazy("No reliable change"),
     "deteriorated": gettext_lazy("Reliably deteriorated"),
 }
+BREAKDOWN_LABELS = {
+    "channel": gettext_lazy("channel"),
+    "locale": gettext_lazy("language"),
+}
 MAX_TRENDS = 6
 MAX_CHARTS = 4
 WITHHELD_FOR_SAFETY = gettext_lazy(
@@ -356,7 +360,7 @@ def _common_notes(data: _Data, figures: Sequence[ReleasedResult]) -> list[str]:
                 "No figures by %(breakdown)s are stored for this period; compute "
                 "them on the KPI page to see them here."
             )
-            % {"breakdown": data.breakdown}
+            % {"breakdown": str(BREAKDOWN_LABELS.get(data.breakdown, data.breakdown))}
         )
     if not figures:
         notes.append(_("No figures for this period yet."))
