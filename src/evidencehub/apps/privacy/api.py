@@ -187,41 +187,24 @@ class NoisyReleaseApi(APIView):
         data = NoisyReleaseInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        if v["breakdown"]:
-            return self._breakdown(request, initiative, v)
+        common: dict[str, Any] = {
+            "initiative": initiative,
+            "kpi_id": v["kpi_id"],
+            "period": _period(v["period"]),
+            "epsilon": v["epsilon"],
+            "mechanism": v["mechanism"],
+            "delta": v["delta"],
+            "contributions": v["contributions"],
+            "actor": request.user,
+        }
         try:
-            entry, _noisy = services.release_noisy_kpi(
-                initiative=initiative,
-                kpi_id=v["kpi_id"],
-                period=_period(v["period"]),
-                epsilon=v["epsilon"],
-                mechanism=v["mechanism"],
-                delta=v["delta"],
-                contributions=v["contributions"],
-                actor=request.user,  # type: ignore[arg-type]
-            )
-        except BudgetExceeded as exc:
-            raise Refused(str(exc), "budget_exceeded") from None
-        return Response(
-            {"ledger_entry": entry.pk, **entry.released},
-            status=status.HTTP_201_CREATED,
-        )
-
-    def _breakdown(
-        self, request: Request, initiative: Any, v: dict[str, Any]
-    ) -> Response:
-        try:
-            entry, payload = services.release_noisy_breakdown(
-                initiative=initiative,
-                kpi_id=v["kpi_id"],
-                period=_period(v["period"]),
-                breakdown=v["breakdown"],
-                epsilon=v["epsilon"],
-                mechanism=v["mechanism"],
-                delta=v["delta"],
-                contributions=v["contributions"],
-                actor=request.user,  # type: ignore[arg-type]
-            )
+            if v["breakdown"]:
+                entry, payload = services.release_noisy_breakdown(
+                    breakdown=v["breakdown"], **common
+                )
+            else:
+                entry, _noisy = services.release_noisy_kpi(**common)
+                payload = entry.released
         except BudgetExceeded as exc:
             raise Refused(str(exc), "budget_exceeded") from None
         return Response(

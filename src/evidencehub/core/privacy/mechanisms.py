@@ -165,6 +165,25 @@ def _method(mechanism: str) -> Method:
     raise PrivacyInputError("mechanism", f"must be one of {', '.join(MECHANISMS)}.")
 
 
+def _check_request(
+    mechanism: str, epsilon: Any, delta: Any, contributions: Any
+) -> tuple[Method, float, float, int]:
+    """The checks every release starts with: (method, ε, δ, contributions);
+    δ is 0 for Laplace. Raises ``PrivacyInputError`` naming the field."""
+    method = _method(mechanism)
+    eps = check_epsilon(epsilon)
+    dlt = check_delta(delta) if mechanism == GAUSSIAN else 0.0
+    return method, eps, dlt, _check_contributions(contributions)
+
+
+def _scalar_noise(
+    space: tuple[Any, Any], mechanism: str, scale: float, delta: float
+) -> Any:
+    if mechanism == LAPLACE:
+        return dp.m.make_laplace(*space, scale=scale)
+    return _approx(dp.m.make_gaussian(*space, scale=scale), delta)
+
+
 def _approx(meas: Any, delta: float) -> Any:
     """zCDP → (ε, δ)-DP at a fixed δ (OpenDP ``make_zCDP_to_approxDP`` and
     ``make_fix_delta``; Canonne, Kamath & Steinke 2020, Corollary 13)."""
@@ -193,9 +212,7 @@ def count_measurement(mechanism: str, scale: float, delta: float = 0.0) -> Any:
     Gaussian converted to (ε, δ)-DP. Input metric: absolute distance, so
     ``map(d_in)`` takes the count's sensitivity (= contributions per person)."""
     space = dp.atom_domain(T=int), dp.absolute_distance(T=int)
-    if mechanism == LAPLACE:
-        return dp.m.make_laplace(*space, scale=scale)
-    return _approx(dp.m.make_gaussian(*space, scale=scale), delta)
+    return _scalar_noise(space, mechanism, scale, delta)
 
 
 def noisy_count(
@@ -216,10 +233,7 @@ def noisy_count(
     Raises:
         PrivacyInputError: bad ε, δ, mechanism, contributions or count.
     """
-    method = _method(mechanism)
-    eps = check_epsilon(epsilon)
-    dlt = check_delta(delta) if mechanism == GAUSSIAN else 0.0
-    k = _check_contributions(contributions)
+    method, eps, dlt, k = _check_request(mechanism, epsilon, delta, contributions)
     if isinstance(count, bool) or not isinstance(count, int) or abs(count) > 1e15:
         raise PrivacyInputError("count", "must be a whole number.")
     scale = calibrate(
@@ -307,10 +321,7 @@ def noisy_sum(
     Raises:
         PrivacyInputError: bad ε, δ, mechanism, bounds or values.
     """
-    method = _method(mechanism)
-    eps = check_epsilon(epsilon)
-    dlt = check_delta(delta) if mechanism == GAUSSIAN else 0.0
-    k = _check_contributions(contributions)
+    method, eps, dlt, k = _check_request(mechanism, epsilon, delta, contributions)
     lohi = _check_bounds(bounds)
     data = _check_values(values)
     scale = calibrate(
@@ -427,9 +438,7 @@ def value_measurement(mechanism: str, scale: float, delta: float = 0.0) -> Any:
     """Noise on one float figure (float Laplace or Gaussian); input metric is
     absolute distance, so ``map(d_in)`` takes the figure's sensitivity."""
     space = dp.atom_domain(T=float, nan=False), dp.absolute_distance(T=float)
-    if mechanism == LAPLACE:
-        return dp.m.make_laplace(*space, scale=scale)
-    return _approx(dp.m.make_gaussian(*space, scale=scale), delta)
+    return _scalar_noise(space, mechanism, scale, delta)
 
 
 def noisy_bounded_value(
@@ -455,10 +464,7 @@ def noisy_bounded_value(
     Raises:
         PrivacyInputError: bad ε, δ, mechanism, bounds, n or value.
     """
-    method = _method(mechanism)
-    eps = check_epsilon(epsilon)
-    dlt = check_delta(delta) if mechanism == GAUSSIAN else 0.0
-    k = _check_contributions(contributions)
+    method, eps, dlt, k = _check_request(mechanism, epsilon, delta, contributions)
     lo, hi = _check_bounds(bounds)
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise PrivacyInputError("n", "must be a whole number of at least 1.")
@@ -547,10 +553,7 @@ def noisy_group_counts(
         raise PrivacyInputError(
             "breakdown", f"must be one of {', '.join(sorted(PUBLIC_KEYS))}."
         )
-    method = _method(mechanism)
-    eps = check_epsilon(epsilon)
-    dlt = check_delta(delta) if mechanism == GAUSSIAN else 0.0
-    k = _check_contributions(contributions)
+    method, eps, dlt, k = _check_request(mechanism, epsilon, delta, contributions)
     keys = PUBLIC_KEYS[breakdown]
     for v in counts.values():
         if isinstance(v, bool) or not isinstance(v, int):
